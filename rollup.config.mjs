@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs'
+import typescript from '@rollup/plugin-typescript'
+import resolve from '@rollup/plugin-node-resolve'
+import replace from '@rollup/plugin-replace'
+import terser from '@rollup/plugin-terser'
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'))
+const define = () => replace({ preventAssignment: true, values: { __VERSION__: JSON.stringify(version) } })
+const minify = () =>
+  terser({
+    ecma: 2020,
+    module: true,
+    compress: { passes: 2 },
+    format: { comments: false },
+  })
+
+export default [
+  // ESM for bundlers: idb stays external (deduped with the host's copy), types emitted beside.
+  {
+    input: { index: 'src/index.ts' },
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', sourcemap: true },
+    external: ['idb'],
+    plugins: [define(), typescript({ tsconfig: './tsconfig.json', declaration: true, declarationDir: 'dist', sourceMap: true }), minify()],
+  },
+  // Script tag: one self-contained file defining window.desirePath, idb bundled.
+  {
+    input: 'src/entries/iife.ts',
+    output: { file: 'dist/desire-path.iife.js', format: 'iife', sourcemap: true },
+    plugins: [define(), resolve(), typescript({ tsconfig: './tsconfig.json', declaration: false, sourceMap: true }), minify()],
+  },
+]

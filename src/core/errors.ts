@@ -1,0 +1,34 @@
+export type ErrorCode =
+  | 'option' // bad option at creation
+  | 'event_invalid' // a call the SDK could not use
+  | 'event_normalized' // input was changed to make it storable (cycle, function, BigInt, long string...)
+  | 'event_too_large'
+  | 'delivery_failed' // will retry
+  | 'delivery_rejected' // the collector refused events for good (400/413/422): dropped
+  | 'storage_fallback' // IndexedDB unusable: queue kept in memory
+  | 'queue_full'
+  | 'listener_threw'
+  | 'internal'
+
+/**
+ * The one error class of desire-path. `code` says what happened.
+ * Only bad options at creation are thrown; everything else goes to `onError`.
+ */
+export class DesirePathError extends Error {
+  /** HTTP status for delivery errors (0: network error or timeout). */
+  status?: number
+  /** ms until the next attempt, for `delivery_failed`. */
+  retryIn?: number
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly cause?: unknown,
+  ) {
+    super('[desire-path] ' + message)
+    this.name = 'DesirePathError'
+  }
+}
+
+/** Works across iframes and bundle copies, unlike `instanceof`. */
+export const isDesirePathError = (e: unknown): e is DesirePathError =>
+  !!e && (e as Error).name === 'DesirePathError' && typeof (e as DesirePathError).code === 'string'

@@ -1,0 +1,10 @@
+import 'fake-indexeddb/auto'
+import { afterAll, afterEach, beforeAll } from 'vitest'
+import { server } from './helpers/collector.js'
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+afterEach(() => {
+  server.resetHandlers()
+  localStorage.clear()
+})
+afterAll(() => server.close())
