@@ -48,12 +48,17 @@ export function normalize(
               issues.add('key')
               continue
             }
-            const x = walk((v as Record<string, unknown>)[k], depth + 1)
+            let x: JsonValue | undefined
+            try {
+              x = walk((v as Record<string, unknown>)[k], depth + 1)
+            } catch {
+              issues.add('throw') // a throwing getter: leave that key out, keep the rest
+            }
             if (x !== undefined) out[k] = x
           }
           return out
         } catch {
-          // a throwing getter, toJSON or Proxy trap: leave the value out
+          // a throwing toJSON or Proxy trap: leave the value out
           return void issues.add('throw')
         } finally {
           stack.pop()

@@ -32,7 +32,8 @@ export function readOptions(o: TrackerOptions, base: string | undefined): Settin
     if (typeof v != 'number' || !(v > 0) || v == Infinity) fail(k, 'a positive number', v)
     s[k as keyof Settings] = v as number
   }
-  if (s.maxEventBytes > s.maxBatchBytes) fail('maxEventBytes', 'at most maxBatchBytes', s.maxEventBytes)
+  // an event must fit in a batch
+  s.maxEventBytes = Math.min(s.maxEventBytes, s.maxBatchBytes - 200)
   for (const k of ['onError', 'fetch', 'sendBeacon', 'now', 'random'] as const)
     if (o[k] != null && typeof o[k] != 'function') fail(k, 'a function', o[k])
   for (const k of ['storageKey', 'writeKey'] as const)

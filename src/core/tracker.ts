@@ -301,8 +301,9 @@ export function createTracker(options: TrackerOptions): Tracker {
   doc.addEventListener('visibilitychange', hide)
   w?.addEventListener('pagehide', hide)
   w?.addEventListener('online', online)
-  // events left by earlier page loads go out now
-  flusher.schedule(0)
+  // Events left by earlier page loads go out soon after load (not on the first tick,
+  // so the page's own first events still batch up).
+  flusher.schedule(Math.min(s.flushInterval, 1000))
 
   return {
     track: guard((event: string, properties?: Properties) => {

@@ -30,11 +30,13 @@ export function openQueueDB(
     }
     const timer = setTimeout(() => fail(new Error('IndexedDB open timed out or was blocked')), timeout)
     const req = factory.open(name, DB_VERSION)
-    req.onupgradeneeded = (e) => {
+    req.onupgradeneeded = () => {
       const db = req.result
-      // Upgrade steps run in order and never touch stored events.
-      if (e.oldVersion < 1) db.createObjectStore(EVENTS, { keyPath: 'id' })
-      if (e.oldVersion < 2) db.createObjectStore(META)
+      // Upgrade steps add what is missing and never touch stored events. Checking the
+      // stores (not only e.oldVersion) also repairs a database someone created empty.
+      const has = (n: string) => db.objectStoreNames.contains(n)
+      if (!has(EVENTS)) db.createObjectStore(EVENTS, { keyPath: 'id' }) // v1
+      if (!has(META)) db.createObjectStore(META) // v2
     }
     req.onerror = () => fail(req.error)
     // onblocked: wait, the other tab may still close its connection; the timeout decides.

@@ -1,0 +1,141 @@
+import { describe, expect, it, vi } from 'vitest'
+import { collector } from './helpers/collector.js'
+import { tracker } from './helpers/fixtures.js'
+
+describe('track() never breaks the host page', () => {
+  it('returns synchronously, before any storage or network', () => {
+    collector()
+    const { dp } = tracker()
+    const r = dp.track('E', { a: 1 }) as unknown
+    expect(r).toBeUndefined()
+  })
+
+  it('cleans unstorable input and reports what it changed, once per kind of problem', async () => {
+    const c = collector()
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const { dp, errors } = tracker()
+    const cyclic: Record<string, unknown> = { name: 'loop' }
+    cyclic.self = cyclic
+    const props = {
+      cyclic,
+      fn: () => 1,
+      sym: Symbol('s'),
+      big: 10n ** 20n,
+      nan: NaN,
+      inf: -Infinity,
+      long: 'x'.repeat(20_000),
+      when: new Date(Date.UTC(2026, 0, 2)),
+      nested: JSON.parse('{"__proto__": {"polluted": true}, "ok": 1}'),
+      arr: [1, undefined, () => 2],
+      get boom(): never {
+        throw new Error('getter')
+      },
+    }
+    expect(() => dp.track('Messy', props)).not.toThrow()
+    dp.track('Messy again', { fn: () => 1 })
+    await dp.flush()
+    const p = c.accepted[0]!.properties!
+    expect(p).toEqual({
+      cyclic: { name: 'loop' },
+      big: '100000000000000000000',
+      nan: null,
+      inf: null,
+      long: 'x'.repeat(10_000),
+      when: '2026-01-02T00:00:00.000Z',
+      nested: { ok: 1 },
+      arr: [1, null, null],
+    })
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    expect(errors.map((e) => e.code)).toEqual(['event_normalized', 'event_normalized'])
+    expect(errors[0]!.message).toMatch(/cycle.*function|function.*cycle/)
+    // one console line per error code, prefixed
+    expect(warn).toHaveBeenCalledTimes(1)
+    expect(warn.mock.calls[0]![0]).toMatch(/^\[desire-path\] /)
+    warn.mockRestore()
+  })
+
+  it('survives hostile objects: throwing Proxy traps and toJSON', async () => {
+    const c = collector()
+    const { dp } = tracker()
+    const trap = new Proxy({}, { ownKeys: () => { throw new Error('trap') } })
+    const bad = { toJSON: () => { throw new Error('toJSON') } }
+    expect(() => dp.track('P', { trap, bad, ok: true })).not.toThrow()
+    await dp.flush()
+    expect(c.accepted[0]!.properties).toEqual({ ok: true })
+  })
+
+  it('rejects calls it cannot use, through onError, without storing anything half-built', async () => {
+    const c = collector()
+    const dropped: string[] = []
+    const { dp, codes } = tracker()
+    dp.on('dropped', (d) => dropped.push(d.reason))
+    dp.track('' as string)
+    dp.track(42 as unknown as string)
+    dp.track('Bad props', 'a string' as unknown as Record<string, unknown>)
+    dp.track('Bad props', [1, 2] as unknown as Record<string, unknown>)
+    dp.track('Good')
+    await dp.flush()
+    expect(c.accepted.map((e) => e.event)).toEqual(['Good'])
+    expect(codes()).toEqual(['event_invalid', 'event_invalid', 'event_invalid', 'event_invalid'])
+    expect(dropped).toEqual(['invalid', 'invalid', 'invalid', 'invalid'])
+  })
+
+  it('rejects an event over 32 KB with an error; it never sits in the queue', async () => {
+    const c = collector()
+    const dropped: { reason: string; count: number; total: number }[] = []
+    const { dp, errors } = tracker()
+    dp.on('dropped', (d) => dropped.push(d))
+    dp.track('Huge', { a: 'x'.repeat(9_000), b: 'y'.repeat(9_000), c: 'z'.repeat(9_000), d: 'w'.repeat(9_000) })
+    dp.track('Huge utf8', { a: '€'.repeat(9_000), b: '€'.repeat(3_000) }) // 12,000 chars, 36,000 bytes
+    dp.track('Small')
+    await dp.flush()
+    expect(c.accepted.map((e) => e.event)).toEqual(['Small'])
+    expect(errors.map((e) => e.code)).toEqual(['event_too_large', 'event_too_large'])
+    expect(dropped).toEqual([
+      { reason: 'too_large', count: 1, total: 1 },
+      { reason: 'too_large', count: 1, total: 2 },
+    ])
+  })
+
+  it('isolates a throwing listener and reports it', async () => {
+    collector()
+    const { dp, codes } = tracker()
+    const seen: number[] = []
+    dp.on('sent', () => {
+      throw new Error('host bug')
+    })
+    dp.on('sent', (s) => seen.push(s.count))
+    dp.track('E')
+    await dp.flush()
+    expect(seen).toEqual([1])
+    expect(codes()).toContain('listener_threw')
+  })
+
+  it('unsubscribes', async () => {
+    collector()
+    const { dp } = tracker()
+    const seen: number[] = []
+    const off = dp.on('sent', (s) => seen.push(s.count))
+    off()
+    dp.track('E')
+    await dp.flush()
+    expect(seen).toEqual([])
+  })
+
+  it('a throwing onError hook does not break the call', () => {
+    collector()
+    const { dp } = tracker({ onError: () => { throw new Error('hook') } })
+    expect(() => dp.track('')).not.toThrow()
+  })
+
+  it('ignores calls after shutdown', async () => {
+    const c = collector()
+    const { dp, codes } = tracker()
+    dp.track('Before')
+    await dp.shutdown()
+    expect(() => dp.track('After')).not.toThrow()
+    await dp.flush()
+    expect(c.accepted.map((e) => e.event)).toEqual(['Before'])
+    expect(codes()).toEqual(['event_invalid'])
+  })
+})

@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest'
+import { HttpResponse } from 'msw'
+import { collector } from './helpers/collector.js'
+import { tracker, until } from './helpers/fixtures.js'
+
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+
+describe('events on the wire (Segment spec)', () => {
+  it('POSTs { batch, sentAt } as text/plain with the full envelope', async () => {
+    const c = collector()
+    const { dp } = tracker({ writeKey: 'wk_1', context: { app: { name: 'web' } } })
+    history.replaceState(null, '', '/pricing?plan=pro')
+    document.title = 'Pricing'
+    dp.track('Project Created', { plan: 'pro', seats: 3 })
+    await dp.flush()
+    expect(c.requests).toHaveLength(1)
+    const req = c.requests[0]!
+    // text/plain is a CORS simple request: no preflight per batch
+    expect(req.contentType).toMatch(/^text\/plain/)
+    expect(req.writeKey).toBe('wk_1')
+    expect(new Date(req.sentAt).toISOString()).toBe(req.sentAt)
+    const e = req.batch[0]!
+    expect(e).toMatchObject({ type: 'track', event: 'Project Created', properties: { plan: 'pro', seats: 3 } })
+    expect(e.messageId).toMatch(UUID_V7)
+    expect(e.anonymousId).toMatch(UUID_V7)
+    expect(new Date(e.timestamp).toISOString()).toBe(e.timestamp)
+    expect(e.context).toMatchObject({
+      library: { name: 'desire-path', version: expect.any(String) },
+      locale: navigator.language,
+      userAgent: navigator.userAgent,
+      timezone: expect.any(String),
+      app: { name: 'web' },
+      page: { path: '/pricing', search: '?plan=pro', title: 'Pricing', url: location.href },
+    })
+    expect(e.userId).toBeUndefined()
+  })
+
+  it('timestamps the capture, not the send', async () => {
+    const c = collector()
+    let t = Date.UTC(2026, 0, 1)
+    const { dp } = tracker({ now: () => t })
+    dp.track('A')
+    t += 60_000
+    await dp.flush()
+    expect(c.accepted[0]!.timestamp).toBe('2026-01-01T00:00:00.000Z')
+    expect(c.requests[0]!.sentAt).toBe('2026-01-01T00:01:00.000Z')
+  })
+
+  it('gives every event a unique messageId that sorts in capture order, even within one millisecond', async () => {
+    const c = collector()
+    const { dp } = tracker({ now: () => 1_700_000_000_000 })
+    for (let i = 0; i < 300; i++) dp.track('E', { i })
+    await dp.flush()
+    const ids = c.accepted.map((e) => e.messageId)
+    expect(new Set(ids).size).toBe(300)
+    expect([...ids].sort()).toEqual(ids)
+    expect(c.accepted.map((e) => e.properties!.i)).toEqual([...Array(300).keys()])
+  })
+
+  it('page() records the current location; SPA routes get the previous route as referrer', async () => {
+    const c = collector()
+    const { dp } = tracker()
+    history.replaceState(null, '', '/a')
+    dp.page()
+    history.pushState(null, '', '/b?x=1')
+    dp.page({ name: 'B', section: 'docs' })
+    await dp.flush()
+    const [a, b] = c.accepted
+    expect(a).toMatchObject({ type: 'page', properties: { path: '/a', url: location.origin + '/a' } })
+    expect(b).toMatchObject({ type: 'page', name: 'B', properties: { path: '/b', search: '?x=1', section: 'docs', referrer: location.origin + '/a' } })
+    expect(b!.context.page.referrer).toBe(location.origin + '/a')
+  })
+
+  it('keeps credentials and emails in page URLs out of the payload', async () => {
+    const c = collector()
+    const { dp } = tracker()
+    history.replaceState(null, '', '/reset?email=ann%40example.com&step=2#access_token=abc')
+    dp.page()
+    await dp.flush()
+    const text = JSON.stringify(c.accepted)
+    expect(text).not.toContain('ann%40example.com')
+    expect(text).not.toContain('abc')
+    expect(c.accepted[0]!.context.page.url).toBe(location.origin + '/reset?email=redacted&step=2#access_token=redacted')
+  })
+})
+
+describe('identity', () => {
+  it('keeps anonymousId across reloads, adds userId after identify, and keeps both after reload', async () => {
+    const c = collector()
+    const first = tracker()
+    first.dp.track('Before')
+    first.dp.identify('user-42', { role: 'admin' })
+    first.dp.track('After')
+    await first.dp.flush()
+    await first.dp.shutdown()
+    const second = tracker({ indexedDB: first.options.indexedDB! })
+    second.dp.track('Reloaded')
+    await second.dp.flush()
+    const [before, ident, after, reloaded] = c.accepted
+    expect(new Set(c.accepted.map((e) => e.anonymousId)).size).toBe(1)
+    expect(before!.userId).toBeUndefined()
+    expect(ident).toMatchObject({ type: 'identify', userId: 'user-42', traits: { role: 'admin' } })
+    expect(after!.userId).toBe('user-42')
+    expect(reloaded!.userId).toBe('user-42')
+    expect(second.dp.userId).toBe('user-42')
+  })
+
+  it('merges traits for the same user and resets on reset()', async () => {
+    const c = collector()
+    const { dp } = tracker()
+    dp.identify('u1', { a: 1 })
+    dp.identify('u1', { b: 2 })
+    const anon = dp.anonymousId
+    dp.reset()
+    dp.track('Logged out')
+    await dp.flush()
+    expect(c.accepted[1]!.traits).toEqual({ a: 1, b: 2 })
+    expect(c.accepted[2]!.userId).toBeUndefined()
+    expect(c.accepted[2]!.anonymousId).not.toBe(anon)
+  })
+
+  it('rejects identify without a userId through onError', async () => {
+    collector()
+    const { dp, codes } = tracker()
+    expect(() => dp.identify('' as string)).not.toThrow()
+    expect(() => dp.identify(undefined as unknown as string)).not.toThrow()
+    expect(codes()).toEqual(['event_invalid', 'event_invalid'])
+  })
+})
+
+describe('batching', () => {
+  it('sends once flushAt events are stored, without waiting for the interval', async () => {
+    const c = collector()
+    const { dp } = tracker({ flushAt: 5, flushInterval: 60_000 })
+    for (let i = 0; i < 4; i++) dp.track('E')
+    await new Promise((r) => setTimeout(r, 50))
+    expect(c.requests).toHaveLength(0)
+    dp.track('E')
+    await until(() => c.accepted.length == 5)
+    expect(c.requests).toHaveLength(1)
+  })
+
+  it('sends below flushAt once flushInterval has passed', async () => {
+    const c = collector()
+    const { dp } = tracker({ flushAt: 100, flushInterval: 30 })
+    dp.track('E')
+    await until(() => c.accepted.length == 1)
+  })
+
+  it('splits a backlog into requests under maxBatchBytes and maxBatchEvents', async () => {
+    const c = collector()
+    const { dp } = tracker({ flushAt: 1000, flushInterval: 60_000, maxBatchBytes: 20_000, maxBatchEvents: 30 })
+    for (let i = 0; i < 100; i++) dp.track('E', { pad: 'x'.repeat(400), i })
+    await dp.flush()
+    expect(c.accepted).toHaveLength(100)
+    for (const r of c.requests) {
+      expect(r.batch.length).toBeLessThanOrEqual(30)
+      expect(new TextEncoder().encode(JSON.stringify(r)).length).toBeLessThan(20_000)
+    }
+    expect(c.accepted.map((e) => e.properties!.i)).toEqual([...Array(100).keys()])
+  })
+
+  it('delivers a 2,000-event burst in a handful of requests', async () => {
+    const c = collector()
+    const { dp } = tracker()
+    for (let i = 0; i < 2000; i++) dp.track('Burst', { i, plan: 'pro', source: 'bench' })
+    await until(() => c.accepted.length == 2000, 5000)
+    expect(c.requests.length).toBeLessThanOrEqual(5)
+    expect(c.dupes()).toBe(0)
+  })
+
+  it('flush() resolves only after the collector acknowledged', async () => {
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    const c = collector(async () => {
+      await gate
+      return HttpResponse.json({})
+    })
+    const { dp } = tracker()
+    dp.track('E')
+    let done = false
+    const f = dp.flush().then(() => (done = true))
+    await until(() => c.requests.length == 1)
+    expect(done).toBe(false)
+    release()
+    await f
+    expect(c.accepted).toHaveLength(1)
+  })
+})
