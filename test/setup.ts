@@ -5,6 +5,6 @@ import { server } from './helpers/collector.js'
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
 afterEach(() => {
   server.resetHandlers()
-  localStorage.clear()
+  globalThis.localStorage?.clear()
 })
 afterAll(() => server.close())

@@ -8,7 +8,7 @@ import { utf8Length } from '../lib/utf8.js'
 import { memoryQueue } from '../storage/memory.js'
 import { idbQueue } from '../storage/db.js'
 import { fallbackQueue } from '../storage/fallback.js'
-import { createFlusher, type Backoff } from '../transport/flush.js'
+import { createFlusher, MAX_RETRY_AFTER, type Backoff } from '../transport/flush.js'
 
 /** The tracker: every call returns at once and never throws. */
 export interface Tracker {
@@ -215,7 +215,7 @@ export function createTracker(options: TrackerOptions): Tracker {
       get() {
         const b = read<Backoff>('backoff') || backoff
         // a clock moved back must not pause delivery for long
-        return b.until - now() > s.retryMax * 31 ? { until: 0, n: b.n } : b
+        return b.until - now() > MAX_RETRY_AFTER + s.retryMax ? { until: 0, n: b.n } : b
       },
       set(b) {
         backoff = b

@@ -6,7 +6,7 @@ import { init, post, retryAfterMs } from './send.js'
 /** Bodies sent while the page hides or unloads stay under this (the keepalive/beacon quota). */
 export const UNLOAD_BYTES = 64_000
 /** A Retry-After beyond this is treated as this (ms): a bad header can't stall delivery for days. */
-const MAX_RETRY_AFTER = 30 * 60_000
+export const MAX_RETRY_AFTER = 30 * 60_000
 
 export interface FlusherConfig {
   q: Queue

@@ -1,0 +1,118 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { HttpResponse } from 'msw'
+import { IDBFactory } from 'fake-indexeddb'
+import { collector } from './helpers/collector.js'
+import { sleep, stored, tracker, until } from './helpers/fixtures.js'
+
+const hide = () => {
+  Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true })
+  document.dispatchEvent(new Event('visibilitychange'))
+}
+afterEach(() => {
+  Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true })
+})
+const bytes = (r: unknown) => new TextEncoder().encode(JSON.stringify(r)).length
+
+describe('page hidden or unloading', () => {
+  it('sends unsent events at once with fetch keepalive, and forgets them once acknowledged', async () => {
+    const factory = new IDBFactory()
+    const c = collector()
+    const { dp } = tracker({ indexedDB: factory, flushAt: 1000, flushInterval: 60_000 })
+    for (let i = 0; i < 10; i++) dp.track('E', { i })
+    hide() // same tick as the calls: nothing was written yet
+    expect(c.requests).toHaveLength(0)
+    await until(() => c.accepted.length == 10)
+    expect(c.requests[0]!.keepalive).toBe(true)
+    expect(c.requests[0]!.contentType).toMatch(/^text\/plain/)
+    await until(async () => (await stored(factory)).length == 0)
+    await dp.flush()
+    expect(c.dupes()).toBe(0)
+  })
+
+  it('keeps unload sends under 64 KB; the rest stays stored and goes later', async () => {
+    const factory = new IDBFactory()
+    const c = collector()
+    const { dp } = tracker({ indexedDB: factory, flushAt: 1000, flushInterval: 60_000 })
+    for (let i = 0; i < 300; i++) dp.track('E', { i, pad: 'x'.repeat(500) })
+    hide()
+    await until(() => c.requests.length >= 1)
+    await sleep(20)
+    const unloadBytes = c.requests.filter((r) => r.keepalive).reduce((n, r) => n + bytes(r), 0)
+    expect(unloadBytes).toBeLessThanOrEqual(64_000)
+    expect(c.accepted.length).toBeLessThan(300)
+    await dp.flush()
+    expect(c.accepted).toHaveLength(300)
+    expect(c.dupes()).toBe(0)
+  })
+
+  it('on pagehide without a reply, events stay stored and go again on the next load with the same messageId', async () => {
+    const factory = new IDBFactory()
+    const hang = collector(async () => {
+      await new Promise(() => {})
+      return HttpResponse.json({})
+    })
+    const first = tracker({ indexedDB: factory, flushAt: 1000, flushInterval: 60_000 })
+    for (let i = 0; i < 50; i++) first.dp.track('E', { i })
+    window.dispatchEvent(new Event('pagehide'))
+    await until(() => hang.requests.length == 1)
+    const sentOnUnload = hang.requests[0]!.batch.map((e) => e.messageId)
+    expect(sentOnUnload).toHaveLength(50)
+    await until(async () => (await stored(factory)).length == 50) // written despite the unload
+    // next load
+    const up = collector()
+    tracker({ indexedDB: factory, flushInterval: 10 })
+    await until(() => up.accepted.length == 50)
+    expect(up.accepted.map((e) => e.messageId)).toEqual(sentOnUnload)
+  })
+
+  it('falls back to sendBeacon (text/plain, under 64 KB) when keepalive fetch is unavailable', async () => {
+    const factory = new IDBFactory()
+    const beacons: { url: string; size: number; type: string }[] = []
+    const { dp } = tracker({
+      indexedDB: factory,
+      flushAt: 1000,
+      flushInterval: 60_000,
+      fetch: () => {
+        throw new TypeError('keepalive unsupported')
+      },
+      sendBeacon: (url, data) => (beacons.push({ url, size: data.size, type: data.type }), true),
+    })
+    for (let i = 0; i < 20; i++) dp.track('E', { i })
+    window.dispatchEvent(new Event('pagehide'))
+    expect(beacons).toHaveLength(1)
+    expect(beacons[0]!.type).toBe('text/plain')
+    expect(beacons[0]!.size).toBeLessThanOrEqual(64_000)
+    // a beacon can't be confirmed: the events stay stored for the next load
+    await until(async () => (await stored(factory)).length == 20)
+  })
+
+  it('does not resend on hide what is already in flight', async () => {
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    const c = collector(async (n) => {
+      if (n == 1) await gate
+      return HttpResponse.json({})
+    })
+    const { dp } = tracker({ flushAt: 5 })
+    for (let i = 0; i < 5; i++) dp.track('E', { i })
+    await until(() => c.requests.length == 1)
+    hide()
+    await sleep(20)
+    expect(c.requests).toHaveLength(1)
+    release()
+    await until(() => c.accepted.length == 5)
+    expect(c.dupes()).toBe(0)
+  })
+
+  it('shows no unhandled rejection when the unload request fails', async () => {
+    const onUnhandled = vi.fn()
+    process.on('unhandledRejection', onUnhandled)
+    collector(() => HttpResponse.error())
+    const { dp } = tracker({ flushAt: 1000, flushInterval: 60_000 })
+    dp.track('E')
+    hide()
+    await sleep(50)
+    process.off('unhandledRejection', onUnhandled)
+    expect(onUnhandled).not.toHaveBeenCalled()
+  })
+})
