@@ -10,7 +10,9 @@ const minify = () =>
   terser({
     ecma: 2020,
     module: true,
-    compress: { passes: 2 },
+    compress: { passes: 3, unsafe_arrows: true, unsafe_methods: true, pure_getters: true, booleans_as_integers: false },
+    // `_x` members are internal (tagged @internal): mangled to one or two letters
+    mangle: { properties: { regex: /^_[a-z]/i } },
     format: { comments: false },
   })
 

@@ -27,10 +27,10 @@ describe('track() never breaks the host page', () => {
       when: new Date(Date.UTC(2026, 0, 2)),
       nested: JSON.parse('{"__proto__": {"polluted": true}, "ok": 1}'),
       arr: [1, undefined, () => 2],
-      get boom(): never {
-        throw new Error('getter')
-      },
+      shared: [] as unknown[],
     }
+    const twice = { same: true }
+    props.shared.push(twice, twice) // shared, not cyclic: kept both times
     expect(() => dp.track('Messy', props)).not.toThrow()
     dp.track('Messy again', { fn: () => 1 })
     await dp.flush()
@@ -44,6 +44,7 @@ describe('track() never breaks the host page', () => {
       when: '2026-01-02T00:00:00.000Z',
       nested: { ok: 1 },
       arr: [1, null, null],
+      shared: [{ same: true }, { same: true }],
     })
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
     expect(errors.map((e) => e.code)).toEqual(['event_normalized', 'event_normalized'])
@@ -54,14 +55,35 @@ describe('track() never breaks the host page', () => {
     warn.mockRestore()
   })
 
-  it('survives hostile objects: throwing Proxy traps and toJSON', async () => {
+  it('rejects, through onError, properties that throw when read (getters, toJSON, Proxy traps)', async () => {
     const c = collector()
-    const { dp } = tracker()
+    const { dp, codes } = tracker()
     const trap = new Proxy({}, { ownKeys: () => { throw new Error('trap') } })
     const bad = { toJSON: () => { throw new Error('toJSON') } }
-    expect(() => dp.track('P', { trap, bad, ok: true })).not.toThrow()
+    const getter = { get boom(): never { throw new Error('getter') } }
+    expect(() => {
+      dp.track('Trap', { trap })
+      dp.track('ToJSON', { bad })
+      dp.track('Getter', getter)
+      dp.track('Fine', { ok: true })
+    }).not.toThrow()
     await dp.flush()
-    expect(c.accepted[0]!.properties).toEqual({ ok: true })
+    expect(c.accepted.map((e) => e.event)).toEqual(['Fine'])
+    expect(codes()).toEqual(['event_invalid', 'event_invalid', 'event_invalid'])
+  })
+
+  it('cuts nesting deeper than 20 levels', async () => {
+    const c = collector()
+    const { dp, codes } = tracker()
+    let deep: Record<string, unknown> = { leaf: true }
+    for (let i = 0; i < 30; i++) deep = { d: deep }
+    dp.track('Deep', { deep })
+    await dp.flush()
+    let depth = 0
+    for (let x = c.accepted[0]!.properties!.deep as Record<string, unknown> | undefined; x; x = x.d as Record<string, unknown>) depth++
+    expect(depth).toBeGreaterThan(15)
+    expect(depth).toBeLessThan(22)
+    expect(codes()).toEqual(['event_normalized'])
   })
 
   it('rejects calls it cannot use, through onError, without storing anything half-built', async () => {

@@ -23,9 +23,11 @@ export class DesirePathError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly cause?: unknown,
+    extra?: { status?: number; retryIn?: number },
   ) {
     super('[desire-path] ' + message)
     this.name = 'DesirePathError'
+    Object.assign(this, extra)
   }
 }
 

@@ -1,7 +1,7 @@
-import type { Dropped, DropReason, JsonValue, Properties, StoredEvent, TrackerEvents, TrackerOptions } from '../types.js'
+import type { DropReason, JsonValue, Properties, StoredEvent, TrackerEvents, TrackerOptions } from '../types.js'
 import { createEmitter } from './emitter.js'
-import { DesirePathError } from './errors.js'
-import { normalize, type Issue } from './event.js'
+import { DesirePathError, type ErrorCode } from './errors.js'
+import { stringify, type Issue } from './event.js'
 import { readOptions } from './options.js'
 import { createUuidV7 } from '../lib/uuid.js'
 import { utf8Length } from '../lib/utf8.js'
@@ -27,19 +27,23 @@ export interface Tracker {
   page(properties?: Properties): void
   /**
    * Ties later events to a user and records their traits (kept across reloads).
+   * @param userId your id for the user
+   * @param traits merged with earlier traits of the same user
    * @example dp.identify('user-42', { role: 'admin' })
    */
   identify(userId: string, traits?: Properties): void
   /** Forgets the user and traits and starts a new anonymousId (on logout). @example dp.reset() */
   reset(): void
   /**
-   * Subscribes to `error`, `sent` or `dropped`. @returns an unsubscribe function
+   * Subscribes to `error`, `sent` or `dropped`.
+   * @returns an unsubscribe function
    * @example const off = dp.on('sent', ({ count }) => console.log(count, 'delivered'))
    */
   on<K extends keyof TrackerEvents>(type: K, handler: (payload: TrackerEvents[K]) => void): () => void
   /**
    * Sends everything stored now. Resolves once each event was acknowledged, or failed
-   * and has a retry scheduled. Never rejects. @example await dp.flush()
+   * and has a retry scheduled. Never rejects.
+   * @example await dp.flush()
    */
   flush(): Promise<void>
   /** Flushes, then stops timers and listeners; later calls are ignored. @example await dp.shutdown() */
@@ -52,9 +56,16 @@ export interface Tracker {
 
 const WRITE_CHUNK = 500
 const LIB = { name: 'desire-path', version: __VERSION__ }
-// Query/fragment parameters whose values never leave the page (PII, credentials).
-const SECRET = /([?&#](?:email|e-mail|password|passwd|pwd|token|access_token|id_token|refresh_token|auth|secret|api_key|apikey|session|sid|code|ssn|phone)=)[^&#]*/gi
+// Query/fragment parameters whose names contain these words keep their values on the page (PII, credentials).
+const SECRET = /([?&#][^=&#]*(mail|pass|pwd|token|auth|secret|key|session|sid|code|ssn|phone)[^=&#]*=)[^&#]*/gi
 const redact = (url: string) => url.replace(SECRET, '$1redacted')
+const safe = <T>(fn: () => T): T | undefined => {
+  try {
+    return fn()
+  } catch {
+    return undefined // storage blocked, sandboxed frame, closed channel...
+  }
+}
 
 /**
  * Creates a tracker. Throws only for bad options, naming the option.
@@ -65,218 +76,161 @@ const redact = (url: string) => url.replace(SECRET, '$1redacted')
  * dp.track('Project Created', { plan: 'pro' })
  */
 export function createTracker(options: TrackerOptions): Tracker {
-  const w = options?.window ?? (typeof window == 'object' ? window : undefined)
-  const doc = options?.document ?? w?.document
-  const loc = options?.location ?? w?.location
-  const s = readOptions(options, loc?.href)
   const o = options
-  const nav = o.navigator ?? w?.navigator
+  const w = o?.window ?? (typeof window == 'object' ? window : undefined)
+  const doc = o?.document ?? w?.document
+  const loc = o?.location ?? w?.location
+  const s = readOptions(o, loc?.href)
   if (!doc || !loc) return inert()
-
+  const nav = o.navigator ?? w?.navigator
+  /** An injected platform piece; `null` means "none", undefined the real default. */
+  const get = <T>(v: T | null | undefined, d: () => T | undefined) => (v === null ? undefined : (v ?? safe(d)))
   const now = o.now || Date.now
   const random = o.random || Math.random
   const key = o.storageKey || 'desire-path'
-  const pick = <T>(v: T | null | undefined, d: () => T | undefined) => (v === null ? undefined : v ?? d())
-  const ls = pick(o.localStorage, () => {
-    try {
-      return w?.localStorage
-    } catch {
-      return undefined // throws in sandboxed frames and with storage blocked
-    }
-  })
-  const f = pick(o.fetch, () => w?.fetch?.bind(w))
-  const beacon = pick(o.sendBeacon, () => (nav?.sendBeacon ? (u: string, d: Blob) => nav.sendBeacon(u, d) : undefined))
-  const BC = pick(o.BroadcastChannel, () => (w as unknown as { BroadcastChannel?: typeof BroadcastChannel })?.BroadcastChannel)
-  const idbf = o.persist === false ? undefined : pick(o.indexedDB, () => {
-    try {
-      return w?.indexedDB
-    } catch {
-      return undefined
-    }
-  })
+  const ls = get(o.localStorage, () => w!.localStorage)
   const uuid = createUuidV7(random)
 
   // --- errors: once-only console warning per code, onError, 'error' listeners; never thrown
   const warned = new Set<string>()
   const report = (e: DesirePathError) => {
-    if (!warned.has(e.code)) {
-      warned.add(e.code)
-      console.warn(e.message)
-    }
-    try {
-      o.onError?.(e)
-    } catch {
-      /* the host's error hook failed: nothing left to tell */
-    }
-    emitter.emit('error', e)
+    if (!warned.has(e.code)) console.warn(e.message)
+    warned.add(e.code)
+    safe(() => o.onError?.(e))
+    emitter._emit('error', e)
   }
-  const emitter = createEmitter<TrackerEvents>((e, type) => {
-    if (type != 'error') report(new DesirePathError('listener_threw', `a "${String(type)}" listener threw: ${e}`, e))
-  })
+  const err = (code: ErrorCode, msg: string, cause?: unknown) => report(new DesirePathError(code, msg, cause))
+  const emitter = createEmitter<TrackerEvents>((e, type) => type != 'error' && err('listener_threw', `${type} listener threw: ${e}`, e))
   let dropTotal = 0
-  const dropped = (reason: DropReason, count: number) =>
-    emitter.emit('dropped', { reason, count, total: (dropTotal += count) } satisfies Dropped)
+  const dropped = (reason: DropReason, count: number) => emitter._emit('dropped', { reason, count, total: (dropTotal += count) })
+  const invalid = (msg: string) => {
+    dropped('invalid', 1)
+    err('event_invalid', msg)
+  }
 
-  // --- identity, persisted so anonymousId survives reloads
-  const read = <T>(k: string): T | undefined => {
-    try {
-      return JSON.parse(ls?.getItem(`${key}:${k}`) || 'null') ?? undefined
-    } catch {
-      return undefined
-    }
+  // --- identity and shared backoff, in localStorage so they survive reloads
+  const read = <T>(k: string): T | undefined => safe(() => JSON.parse(ls!.getItem(key + k)!)) ?? undefined
+  const write = (k: string, v: unknown) => safe(() => (v ? ls!.setItem(key + k, JSON.stringify(v)) : ls!.removeItem(key + k)))
+  let user = read<{ a: string; u?: string; t?: Record<string, JsonValue> }>(':user')!
+  if (!user?.a) write(':user', (user = { a: uuid(now()) }))
+  let backoff: Backoff = { u: 0, n: 0 }
+  const shared = {
+    _get() {
+      const b = read<Backoff>(':backoff') || backoff
+      // a clock moved back must not pause delivery for long
+      return b.u - now() > MAX_RETRY_AFTER + s.retryMax ? { u: 0, n: b.n } : b
+    },
+    _set: (b: Backoff) => write(':backoff', (backoff = b).n && b),
   }
-  const write = (k: string, v: unknown) => {
-    try {
-      ls?.setItem(`${key}:${k}`, JSON.stringify(v))
-    } catch {
-      /* quota or blocked: this page keeps it in memory */
-    }
-  }
-  let user = read<{ a: string; u?: string; t?: Record<string, JsonValue> }>('user')
-  if (!user?.a) write('user', (user = { a: uuid(now()) }))
 
   // --- context: static part once, page part recomputed only when it changes
-  let tz: string | undefined
-  try {
-    tz = Intl.DateTimeFormat().resolvedOptions().timeZone
-  } catch {
-    /* old engines */
-  }
   const issues = new Set<Issue>()
   const base = {
     library: LIB,
-    ...(nav && { locale: nav.language, userAgent: nav.userAgent }),
-    ...(tz && { timezone: tz }),
-    ...normalize(o.context, s.maxStringLength, issues),
+    locale: nav?.language,
+    userAgent: nav?.userAgent,
+    timezone: safe(() => Intl.DateTimeFormat().resolvedOptions().timeZone),
+    ...(o.context && JSON.parse(stringify(o.context, s.maxStringLength, issues))),
   }
   let referrer = doc.referrer
   let lastPage: string | undefined
   let pageKey = ''
-  let pageCtx: Record<string, string> = {}
+  let pageCtx = {}
   const pageContext = () => {
     const k = loc.href + doc.title + referrer
-    if (k !== pageKey) {
-      pageKey = k
-      pageCtx = { path: loc.pathname, referrer: redact(referrer), search: redact(loc.search), title: doc.title, url: redact(loc.href) }
-    }
+    if (k != pageKey)
+      pageCtx = { path: loc.pathname, referrer: redact(referrer), search: redact(loc.search), title: doc.title, url: redact((pageKey = k, loc.href)) }
     return pageCtx
   }
 
-  // --- queue
-  const caps = { maxEvents: s.maxQueueEvents, maxBytes: s.maxQueueBytes, maxAge: s.maxEventAge }
-  const mem = memoryQueue(caps, now, dropped)
-  let idb
-  try {
-    idb = idbf ? idbQueue(idbf, key, s.storageTimeout, caps, now, dropped) : undefined
-  } catch (e) {
-    report(new DesirePathError('storage_fallback', 'IndexedDB unusable, queue kept in memory: ' + e, e))
-  }
-  const q = fallbackQueue(idb, mem, report)
-
-  // Events captured by this tab and not yet acknowledged: what the unload path sends.
-  const mine = new Map<string, StoredEvent>()
+  // --- queue: IndexedDB, memory behind it
+  const caps = { _events: s.maxQueueEvents, _bytes: s.maxQueueBytes, _age: s.maxEventAge }
+  const idbf = o.persist === false ? undefined : get(o.indexedDB, () => w!.indexedDB)
+  // Events captured by this tab and not yet acknowledged (IndexedDB reports its own drops).
+  const mem = memoryQueue(caps, now, (r, n) => q._memory() && dropped(r, n))
+  const q = fallbackQueue(idbf && safe(() => idbQueue(idbf, key, s.storageTimeout, caps, now, dropped)), mem, report)
   let pending: StoredEvent[] = []
-  let writing: Promise<void> = Promise.resolve()
-  let writeTimer: ReturnType<typeof setTimeout> | undefined
+  let writing: Promise<unknown> = Promise.resolve()
+  let writeTimer: ReturnType<typeof setTimeout> | 0 = 0
   const writeChunk = () => {
     clearTimeout(writeTimer)
-    writeTimer = undefined
     const batch = pending.splice(0, WRITE_CHUNK)
-    if (pending.length) writeTimer = setTimeout(writeChunk, 0)
-    if (batch.length)
+    writeTimer = pending[0] ? setTimeout(writeChunk) : 0
+    if (batch[0])
       writing = writing.then(async () => {
-        await q.put(batch)
-        if (mine.size >= s.flushAt) void flusher.flush()
-        else flusher.schedule(s.flushInterval)
+        await q._put(batch)
+        if (mem._all().length < s.flushAt) flusher._schedule(s.flushInterval)
+        else void flusher._flush()
       })
   }
-  const stored = () => {
-    while (pending.length) writeChunk()
-    return writing
+  const stored = async () => {
+    while (pending[0]) writeChunk()
+    await writing
   }
 
-  let bc: BroadcastChannel | undefined
-  try {
-    // Tabs tell each other what the collector acknowledged, so no tab resends it on unload.
-    bc = BC ? new BC(key) : undefined
-    if (bc) bc.onmessage = (e) => (e.data as string[]).forEach((id) => mine.delete(id))
-  } catch {
-    /* opaque origins */
-  }
+  // Tabs tell each other what the collector acknowledged, so no tab resends it on unload.
+  const BC = get(o.BroadcastChannel, () => (w as { BroadcastChannel?: typeof BroadcastChannel }).BroadcastChannel)
+  const bc = BC && safe(() => new BC(key))
+  if (bc) bc.onmessage = (e: MessageEvent<string[]>) => mem._del(e.data)
 
-  let backoff: Backoff = { until: 0, n: 0 }
   const flusher = createFlusher({
-    q,
-    endpoint: s.url,
-    fetch: f,
-    sendBeacon: beacon,
-    locks: pick(o.locks, () => nav?.locks),
-    shared: {
-      get() {
-        const b = read<Backoff>('backoff') || backoff
-        // a clock moved back must not pause delivery for long
-        return b.until - now() > MAX_RETRY_AFTER + s.retryMax ? { until: 0, n: b.n } : b
-      },
-      set(b) {
-        backoff = b
-        try {
-          b.n ? write('backoff', b) : ls?.removeItem(key + ':backoff')
-        } catch {
-          /* memory copy */
-        }
-      },
-    },
-    lockName: key + ':flush',
-    owner: uuid(now()),
-    wrap: (events) =>
-      `{"batch":[${events}],"sentAt":"${new Date(now()).toISOString()}"${o.writeKey ? ',"writeKey":' + JSON.stringify(o.writeKey) : ''}}`,
-    ...s,
-    now,
-    random,
-    stored,
-    acked(batch) {
+    _q: q,
+    _url: s.url,
+    _fetch: get(o.fetch, () => w!.fetch.bind(w)),
+    _beacon: get(o.sendBeacon, () => nav!.sendBeacon.bind(nav)),
+    _locks: get(o.locks, () => nav!.locks),
+    _shared: shared,
+    _lock: key + ':flush',
+    _owner: uuid(now()),
+    _wrap: (events) => `{"batch":[${events}],"sentAt":"${new Date(now()).toISOString()}"${o.writeKey ? ',"writeKey":' + JSON.stringify(o.writeKey) : ''}}`,
+    _batchEvents: s.maxBatchEvents,
+    _batchBytes: s.maxBatchBytes,
+    _retryBase: s.retryBase,
+    _retryMax: s.retryMax,
+    _timeout: s.requestTimeout,
+    _interval: s.flushInterval,
+    _now: now,
+    _random: random,
+    _stored: stored,
+    _acked(batch) {
       const ids = batch.map((r) => r.id)
-      for (const id of ids) mine.delete(id)
-      try {
-        bc?.postMessage(ids)
-      } catch {
-        /* closed */
-      }
-      emitter.emit('sent', { count: ids.length, ids })
+      safe(() => bc?.postMessage(ids))
+      emitter._emit('sent', { count: ids.length, ids })
     },
-    dropped,
-    report,
+    _dropped: dropped,
+    _report: report,
   })
 
   // --- capture
   let stopped = false
-  const capture = (msg: Record<string, unknown>, props: unknown, field: 'properties' | 'traits') => {
-    if (stopped) return report(new DesirePathError('event_invalid', 'tracker was shut down; call ignored'))
-    if (props != null && (typeof props != 'object' || Array.isArray(props))) {
-      dropped('invalid', 1)
-      return report(new DesirePathError('event_invalid', `${field} must be an object, got ${typeof props}`))
-    }
-    issues.clear()
-    msg[field] = normalize(props, s.maxStringLength, issues)
-    if (issues.size)
-      report(new DesirePathError('event_normalized', `${field} were cleaned to be storable: ${[...issues].join(', ')}`))
+  const capture = (msg: Record<string, unknown>, props: unknown, field = 'properties') => {
+    if (stopped) return err('event_invalid', 'call after shutdown ignored')
+    if (props != null && (typeof props != 'object' || Array.isArray(props))) return invalid(`${field} must be an object`)
     const t = now()
     const id = uuid(t)
-    msg.anonymousId = user!.a
-    if (user!.u) msg.userId = user!.u
+    msg.anonymousId = user.a
+    if (user.u) msg.userId = user.u
     msg.messageId = id
     msg.timestamp = new Date(t).toISOString()
     msg.context = { ...base, page: pageContext() }
-    const json = JSON.stringify(msg)
+    msg[field] = props || {}
+    issues.clear()
+    let json: string
+    try {
+      json = stringify(msg, s.maxStringLength, issues)
+    } catch (e) {
+      return invalid(`${field} unreadable: ${e}`) // a throwing getter or Proxy trap
+    }
+    if (issues.size) err('event_normalized', `${field} cleaned: ${[...issues]}`)
     const b = utf8Length(json)
     if (b > s.maxEventBytes) {
       dropped('too_large', 1)
-      return report(new DesirePathError('event_too_large', `event "${msg.event || msg.type}" is ${b} bytes, over maxEventBytes (${s.maxEventBytes}); dropped`))
+      return err('event_too_large', `${b} bytes > maxEventBytes, dropped`)
     }
     const rec = { id, s: json, b }
     pending.push(rec)
-    mine.set(id, rec)
-    writeTimer ||= setTimeout(writeChunk, 0)
+    mem._put([rec])
+    writeTimer ||= setTimeout(writeChunk)
   }
   const guard =
     <A extends unknown[]>(fn: (...a: A) => void) =>
@@ -284,7 +238,7 @@ export function createTracker(options: TrackerOptions): Tracker {
       try {
         fn(...a)
       } catch (e) {
-        report(new DesirePathError('internal', 'unexpected: ' + e, e))
+        err('internal', 'unexpected: ' + e, e)
       }
     }
 
@@ -292,70 +246,61 @@ export function createTracker(options: TrackerOptions): Tracker {
   const hide = guard((e: Event) => {
     if (e.type != 'pagehide' && doc.visibilityState != 'hidden') return
     void stored()
-    flusher.unload([...mine.values()])
+    flusher._unload(mem._all())
   })
   const online = guard(() => {
-    flusher.shared.set({ until: 0, n: 0 })
-    void flusher.flush()
+    shared._set({ u: 0, n: 0 })
+    void flusher._flush()
   })
-  doc.addEventListener('visibilitychange', hide)
-  w?.addEventListener('pagehide', hide)
-  w?.addEventListener('online', online)
+  const listen = (on: boolean) => {
+    const m = on ? 'addEventListener' : 'removeEventListener'
+    doc[m]('visibilitychange', hide)
+    w?.[m]('pagehide', hide)
+    w?.[m]('online', online)
+  }
+  listen(true)
   // Events left by earlier page loads go out soon after load (not on the first tick,
   // so the page's own first events still batch up).
-  flusher.schedule(Math.min(s.flushInterval, 1000))
+  flusher._schedule(Math.min(s.flushInterval, 1000))
 
   return {
-    track: guard((event: string, properties?: Properties) => {
-      if (typeof event != 'string' || !event) {
-        dropped('invalid', 1)
-        return report(new DesirePathError('event_invalid', `track() needs an event name, got ${String(event)}`))
-      }
-      capture({ type: 'track', event: event.slice(0, s.maxStringLength) }, properties, 'properties')
-    }),
+    track: guard((event: string, properties?: Properties) =>
+      typeof event == 'string' && event
+        ? capture({ type: 'track', event: event.slice(0, s.maxStringLength) }, properties)
+        : invalid('track() needs an event name'),
+    ),
     page: guard((properties?: Properties) => {
-      const href = loc.href
-      if (lastPage !== undefined && lastPage !== href) referrer = lastPage
-      lastPage = href
+      if (lastPage != null && lastPage != loc.href) referrer = lastPage
+      lastPage = loc.href
       const msg: Record<string, unknown> = { type: 'page' }
       if (typeof properties?.name == 'string') msg.name = properties.name
-      // non-objects go through as-is so capture() rejects them
-      capture(msg, properties == null || typeof properties == 'object' ? { ...pageContext(), ...properties } : properties, 'properties')
+      // non-objects go through as they are, for capture() to reject
+      capture(msg, properties == null || typeof properties == 'object' ? { ...pageContext(), ...properties } : properties)
     }),
     identify: guard((userId: string, traits?: Properties) => {
-      if ((typeof userId != 'string' && typeof userId != 'number') || userId === '') {
-        dropped('invalid', 1)
-        return report(new DesirePathError('event_invalid', `identify() needs a userId string, got ${String(userId)}`))
-      }
-      const t = normalize(traits, s.maxStringLength, new Set())
-      write('user', (user = { ...user!, u: String(userId), t: user!.u == String(userId) ? { ...user!.t, ...t } : t }))
-      capture({ type: 'identify', userId: user.u }, { ...user.t }, 'traits')
+      if ((typeof userId != 'string' && typeof userId != 'number') || userId === '') return invalid('identify() needs a userId')
+      const u = String(userId)
+      const t = { ...(user.u == u && user.t), ...JSON.parse(stringify(traits || {}, s.maxStringLength, new Set())) }
+      write(':user', (user = { ...user, u, t }))
+      capture({ type: 'identify', userId: u }, t, 'traits')
     }),
-    reset: guard(() => write('user', (user = { a: uuid(now()) }))),
-    on: (type, handler) => {
-      try {
-        return emitter.on(type, handler)
-      } catch {
-        return () => {}
-      }
-    },
-    flush: () => flusher.flush(),
+    reset: guard(() => write(':user', (user = { a: uuid(now()) }))),
+    on: (type, handler) => emitter._on(type, handler),
+    flush: () => flusher._flush(),
     async shutdown() {
       if (stopped) return
-      await flusher.flush()
+      await flusher._flush()
       stopped = true
-      flusher.stop()
-      doc.removeEventListener('visibilitychange', hide)
-      w?.removeEventListener('pagehide', hide)
-      w?.removeEventListener('online', online)
+      flusher._stop()
+      listen(false)
       bc?.close()
-      q.close?.()
+      q._close?.()
     },
     get anonymousId() {
-      return user!.a
+      return user.a
     },
     get userId() {
-      return user!.u
+      return user.u
     },
   }
 }
@@ -363,6 +308,6 @@ export function createTracker(options: TrackerOptions): Tracker {
 /** Server rendering or no DOM: the same API, doing nothing. */
 function inert(): Tracker {
   const no = () => {}
-  const done = () => Promise.resolve()
+  const done = async () => {}
   return { track: no, page: no, identify: no, reset: no, on: () => no, flush: done, shutdown: done, anonymousId: '', userId: undefined }
 }

@@ -1,62 +1,55 @@
-import { wrap, type IDBPDatabase } from 'idb'
+import { wrap, type IDBPDatabase, type IDBPObjectStore } from 'idb'
 import type { StoredEvent } from '../types.js'
 import { uuidFloor } from '../lib/uuid.js'
 import { pick, type Caps, type OnDrop, type Queue } from './queue.js'
 
-const EVENTS = 'events'
+type Store = IDBPObjectStore<unknown, string[], 'events', 'readwrite'>
+const EVENTS = 'events' as const
 const META = 'meta'
-const STORES = [EVENTS, META]
 /** Schema version. v1: `events` (keyPath id). v2: `meta` (queue byte total, flush lease). */
 export const DB_VERSION = 2
 
 /**
  * Opens the database through `factory` (idb's `openDB` always uses the global
- * `indexedDB`, so the open itself is done here and wrapped with idb).
- * Rejects when the open fails, is blocked by another tab's old connection, or
+ * `indexedDB`, so the open is done here and the connection wrapped with idb).
+ * Rejects when the open fails, or is blocked by another tab's old connection or
  * hangs (a known WebKit bug) for longer than `timeout` ms.
  */
-export function openQueueDB(
-  factory: IDBFactory,
-  name: string,
-  timeout: number,
-  onClose: () => void,
-): Promise<IDBPDatabase> {
-  return new Promise((resolve, reject) => {
-    let settled = false
-    const fail = (e: unknown) => {
-      settled = true
-      clearTimeout(timer)
-      reject(e)
-    }
-    const timer = setTimeout(() => fail(new Error('IndexedDB open timed out or was blocked')), timeout)
+export const openQueueDB = (factory: IDBFactory, name: string, timeout: number, onClose: () => void) =>
+  new Promise<IDBPDatabase>((resolve, reject) => {
+    let late = false
+    const timer = setTimeout(() => {
+      late = true
+      reject(new Error('IndexedDB open timed out or was blocked'))
+    }, timeout)
     const req = factory.open(name, DB_VERSION)
     req.onupgradeneeded = () => {
       const db = req.result
       // Upgrade steps add what is missing and never touch stored events. Checking the
-      // stores (not only e.oldVersion) also repairs a database someone created empty.
+      // stores (not only the old version) also repairs a database someone created empty.
       const has = (n: string) => db.objectStoreNames.contains(n)
       if (!has(EVENTS)) db.createObjectStore(EVENTS, { keyPath: 'id' }) // v1
       if (!has(META)) db.createObjectStore(META) // v2
     }
-    req.onerror = () => fail(req.error)
+    req.onerror = () => {
+      clearTimeout(timer)
+      reject(req.error)
+    }
     // onblocked: wait, the other tab may still close its connection; the timeout decides.
     req.onsuccess = () => {
       const db = req.result
-      // A late success after the timeout must not leak an open connection.
-      if (settled) return db.close()
-      settled = true
-      clearTimeout(timer)
-      // Another tab wants a newer schema: step aside instead of blocking it; reopen on next use.
-      db.onversionchange = () => {
+      // after a timeout the caller moved on to memory: a late connection must not leak
+      if (late) return db.close()
+      // Another tab wants a newer schema or deletes the database: step aside instead of
+      // blocking it. Closed by the browser (storage cleared): the same. We reopen on next use.
+      db.onversionchange = db.onclose = () => {
         db.close()
         onClose()
       }
-      // Closed by the browser (storage cleared, disk error): reopen on next use.
-      db.onclose = onClose
+      clearTimeout(timer)
       resolve(wrap(db))
     }
   })
-}
 
 /** The IndexedDB queue: one readwrite transaction per call, byte total kept in `meta`. */
 export function idbQueue(
@@ -66,86 +59,80 @@ export function idbQueue(
   caps: Caps,
   now: () => number,
   onDrop: OnDrop,
-): Queue & { ready: Promise<unknown> } {
+): Queue & { _ready: Promise<unknown> } {
   let conn: Promise<IDBPDatabase> | undefined
-  const open = () => openQueueDB(factory, name, timeout, () => (conn = undefined))
-  const run = async <T>(fn: (db: IDBPDatabase) => Promise<T>): Promise<T> => {
-    for (let i = 0; ; i++) {
-      try {
-        return await fn(await (conn ||= open()))
-      } catch (e) {
-        conn = undefined
-        // The connection was lost (closed by another tab's upgrade or the browser): reopen once.
-        if (i || (e as Error)?.name != 'InvalidStateError') throw e
-      }
+  const open = () => (conn ||= openQueueDB(factory, name, timeout, () => (conn = undefined)))
+  /**
+   * Runs `fn` in one readwrite transaction on both stores, with the byte total in
+   * hand; `fn` returns the byte change. Reopens once if the connection was lost.
+   */
+  const run = async <T>(fn: (ev: Store, bytes: number, writes: Promise<unknown>[]) => Promise<[number, T?]>, retry = 1): Promise<T> => {
+    try {
+      const tx = (await open()).transaction([EVENTS, META], 'readwrite')
+      const meta = tx.objectStore(META)
+      const writes: Promise<unknown>[] = [tx.done]
+      const [bytes, out] = await fn(tx.objectStore(EVENTS), (await meta.get('bytes')) || 0, writes)
+      // an empty queue resets the total, so it can't drift
+      writes.push(meta.put((await tx.objectStore(EVENTS).count()) ? Math.max(0, bytes) : 0, 'bytes'))
+      await Promise.all(writes)
+      return out!
+    } catch (e) {
+      conn = undefined
+      if (retry && (e as Error)?.name == 'InvalidStateError') return run(fn, 0)
+      throw e
     }
   }
-  const tx = (db: IDBPDatabase, stores: string[] = STORES) => {
-    const t = db.transaction(stores, 'readwrite')
-    return [t, t.objectStore(EVENTS), t.objectStore(META)] as const
-  }
   return {
-    ready: (conn = open()),
-    put: (records) =>
-      run(async (db) => {
-        const [t, ev, meta] = tx(db)
-        const writes: Promise<unknown>[] = records.map((r) => ev.put(r))
-        let bytes: number = ((await meta.get('bytes')) || 0) + records.reduce((n, r) => n + r.b, 0)
+    _ready: open(),
+    _put: (records) =>
+      run(async (ev, bytes, writes) => {
+        for (const r of records) {
+          writes.push(ev.put(r))
+          bytes += r.b
+        }
         let count = await ev.count()
         let dropped = 0
-        while (count > caps.maxEvents || bytes > caps.maxBytes) {
-          for (const r of (await ev.getAll(null, Math.max(count - caps.maxEvents, 50))) as StoredEvent[]) {
-            if (count <= caps.maxEvents && bytes <= caps.maxBytes) break
+        while (count > caps._events || bytes > caps._bytes)
+          for (const r of (await ev.getAll(null, Math.max(count - caps._events, 50))) as StoredEvent[]) {
+            if (count <= caps._events && bytes <= caps._bytes) break
             writes.push(ev.delete(r.id))
             count--
             bytes -= r.b
             dropped++
           }
-        }
-        writes.push(meta.put(count ? bytes : 0, 'bytes'))
-        await Promise.all([...writes, t.done])
         if (dropped) onDrop('queue_full', dropped)
+        return [bytes]
       }),
-    take: (maxCount, maxBytes, skip) =>
-      run(async (db) => {
-        const [t, ev, meta] = tx(db)
-        const old = IDBKeyRange.upperBound(uuidFloor(now() - caps.maxAge), true)
+    _take: (maxCount, maxBytes, skip) =>
+      run(async (ev, bytes, writes) => {
+        const old = IDBKeyRange.upperBound(uuidFloor(now() - caps._age), true)
         const expired = (await ev.getAll(old)) as StoredEvent[]
-        if (expired.length) {
-          void ev.delete(old)
-          void meta.put(Math.max(0, ((await meta.get('bytes')) || 0) - expired.reduce((n, r) => n + r.b, 0)), 'bytes')
+        if (expired[0]) {
+          writes.push(ev.delete(old))
+          onDrop('expired', expired.length)
         }
         const rows = (await ev.getAll(null, maxCount + skip.size)) as StoredEvent[]
-        await t.done
-        if (expired.length) onDrop('expired', expired.length)
-        return pick(rows, maxCount, maxBytes, skip)
+        return [expired.reduce((n, r) => n - r.b, bytes), pick(rows, maxCount, maxBytes, skip)]
       }),
-    del: (ids) =>
-      run(async (db) => {
-        const [t, ev, meta] = tx(db)
-        // Only subtract bytes of records still there (another tab may have acked them).
-        const found = (await Promise.all(ids.map((id) => ev.get(id)))) as (StoredEvent | undefined)[]
-        let freed = 0
-        const writes: Promise<unknown>[] = []
-        for (const r of found)
+    _del: (ids) =>
+      run(async (ev, bytes, writes) => {
+        // only count records still there (another tab may have acked them)
+        for (const r of await Promise.all(ids.map((id) => ev.get(id))))
           if (r) {
             writes.push(ev.delete(r.id))
-            freed += r.b
+            bytes -= r.b
           }
-        const count = await ev.count()
-        writes.push(meta.put(count ? Math.max(0, ((await meta.get('bytes')) || 0) - freed) : 0, 'bytes'))
-        await Promise.all([...writes, t.done])
+        return [bytes]
       }),
-    lease: (owner, ttl, release) =>
-      run(async (db) => {
-        const t = db.transaction(META, 'readwrite')
-        const l = (await t.store.get('lease')) as { owner: string; until: number } | undefined
-        const ok = !l || l.until < now() || l.owner == owner
-        if (ok) await (release ? t.store.delete('lease') : t.store.put({ owner, until: now() + ttl }, 'lease'))
-        await t.done
-        return ok
-      }),
-    close() {
+    _lease: async (owner, ttl, release) => {
+      const t = (await open()).transaction(META, 'readwrite')
+      const l = (await t.store.get('lease')) as { o: string; u: number } | undefined
+      const ok = !l || l.u < now() || l.o == owner
+      if (ok) void (release ? t.store.delete('lease') : t.store.put({ o: owner, u: now() + ttl }, 'lease'))
+      await t.done
+      return ok
+    },
+    _close() {
       void conn?.then((db) => db.close(), () => 0)
       conn = undefined
     },

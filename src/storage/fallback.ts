@@ -2,62 +2,38 @@ import { DesirePathError } from '../core/errors.js'
 import type { Queue } from './queue.js'
 
 /**
- * Puts the IndexedDB queue in front of a memory queue. When IndexedDB is missing,
- * throws, hangs, is blocked or over quota, writes go to memory from then on (nothing
- * pending is lost); records already in IndexedDB are still read and acked while it reads.
+ * Runs the IndexedDB queue until it fails (missing, throws, hangs, blocked, over quota),
+ * then the memory queue. Nothing captured is lost: the memory queue already holds every
+ * event this tab captured and nobody acknowledged. Events stored by earlier loads or other
+ * tabs stay in IndexedDB for the next load.
  */
-export function fallbackQueue(
-  idb: (Queue & { ready: Promise<unknown> }) | undefined,
-  mem: Queue,
-  report: (e: DesirePathError) => void,
-): Queue {
-  let writable = !!idb
-  let readable: Queue | undefined = idb
-  const fall = (e: unknown, read?: boolean) => {
-    if (writable || (read && readable))
-      report(new DesirePathError('storage_fallback', 'IndexedDB unusable, queue kept in memory: ' + e, e))
-    writable = false
-    if (read) readable = undefined
+export function fallbackQueue(idb: (Queue & { _ready: Promise<unknown> }) | undefined, mem: Queue, report: (e: DesirePathError) => void): Queue & { _memory(): boolean } {
+  let db = idb
+  const fall = (e: unknown) => {
+    if (db) report(new DesirePathError('storage_fallback', 'IndexedDB unusable, using memory: ' + e, e))
+    db = undefined
   }
-  idb?.ready.catch((e) => fall(e, true))
-  return {
-    async put(records) {
-      if (writable)
+  idb?._ready.catch(fall)
+  const run =
+    <K extends '_put' | '_take' | '_del' | '_lease'>(k: K, memory: (...a: never[]) => unknown) =>
+    async (...a: unknown[]) => {
+      if (db)
         try {
-          return await idb!.put(records)
+          return await (db[k] as (...a: unknown[]) => unknown)(...a)
         } catch (e) {
           fall(e)
         }
-      return mem.put(records)
-    },
-    async take(maxCount, maxBytes, skip) {
-      const m = await mem.take(maxCount, maxBytes, skip)
-      // Memory first (only non-empty after a fallback), then IndexedDB when memory is drained.
-      if (m.length || !readable) return m
-      try {
-        return await readable.take(maxCount, maxBytes, skip)
-      } catch (e) {
-        fall(e, true)
-        return []
-      }
-    },
-    async del(ids) {
-      await mem.del(ids)
-      if (readable)
-        try {
-          await readable.del(ids)
-        } catch (e) {
-          // Not deleted means resent later (collectors dedupe by messageId): never lost.
-          fall(e, true)
-        }
-    },
-    async lease(owner, ttl, release) {
-      try {
-        return readable?.lease ? await readable.lease(owner, ttl, release) : true
-      } catch {
-        return true
-      }
-    },
-    close: () => idb?.close?.(),
-  }
+      return memory(...(a as never[]))
+    }
+  const del = run('_del', () => {})
+  return {
+    _memory: () => !db,
+    // the memory queue got these at capture
+    _put: run('_put', () => {}),
+    _take: run('_take', mem._take),
+    _del: (ids) => (mem._del(ids), del(ids)),
+    // memory is per tab: nothing to share, the lease is ours
+    _lease: run('_lease', () => true),
+    _close: () => idb?._close?.(),
+  } as Queue & { _memory(): boolean }
 }

@@ -3,70 +3,77 @@ import type { Queue } from '../storage/queue.js'
 import type { DropReason, StoredEvent } from '../types.js'
 import { init, post, retryAfterMs } from './send.js'
 
-/** Bodies sent while the page hides or unloads stay under this (the keepalive/beacon quota). */
+/** What is sent while the page hides or unloads stays under this (the keepalive/beacon quota). */
 export const UNLOAD_BYTES = 64_000
 /** A Retry-After beyond this is treated as this (ms): a bad header can't stall delivery for days. */
 export const MAX_RETRY_AFTER = 30 * 60_000
 
-export interface FlusherConfig {
-  q: Queue
-  endpoint: string
-  fetch: typeof fetch | undefined
-  sendBeacon: ((url: string, data: Blob) => boolean) | undefined
-  locks: LockManager | undefined
-  /** Backoff state shared by the tabs of the origin (localStorage), so tabs don't take turns storming. */
-  shared: { get(): Backoff; set(b: Backoff): void }
-  lockName: string
-  owner: string
-  wrap: (events: string) => string
-  maxBatchEvents: number
-  maxBatchBytes: number
-  retryBase: number
-  retryMax: number
-  requestTimeout: number
-  flushInterval: number
-  now: () => number
-  random: () => number
-  /** Resolves once events captured so far are stored. */
-  stored: () => Promise<void>
-  acked: (batch: StoredEvent[]) => void
-  dropped: (reason: DropReason, count: number) => void
-  report: (e: DesirePathError) => void
-}
-
-/** `until`: no request before this time (ms); `n`: failures in a row. */
+/** Shared by the tabs of an origin: no request before `u` (ms); `n` failures in a row. */
 export interface Backoff {
-  until: number
+  u: number
   n: number
 }
 
+/** @internal */
+export interface FlusherConfig {
+  _q: Queue
+  _url: string
+  _fetch: typeof fetch | undefined
+  _beacon: ((url: string, data: Blob) => boolean) | undefined
+  _locks: LockManager | undefined
+  /** Backoff state shared by the tabs of the origin (localStorage), so tabs don't take turns storming. */
+  _shared: { _get(): Backoff; _set(b: Backoff): void }
+  _lock: string
+  _owner: string
+  /** Wraps comma-joined event JSON into a request body. */
+  _wrap: (events: string) => string
+  _batchEvents: number
+  _batchBytes: number
+  _retryBase: number
+  _retryMax: number
+  _timeout: number
+  _interval: number
+  _now: () => number
+  _random: () => number
+  /** Resolves once events captured so far are stored. */
+  _stored: () => Promise<void>
+  _acked: (batch: StoredEvent[]) => void
+  _dropped: (reason: DropReason, count: number) => void
+  _report: (e: DesirePathError) => void
+}
+
+/** @internal */
 export interface Flusher {
-  flush(): Promise<void>
-  schedule(ms: number): void
-  unload(records: StoredEvent[]): void
-  /** ids this tab is sending right now */
-  inflight: Set<string>
-  shared: FlusherConfig['shared']
-  stop(): void
+  _flush(): Promise<void>
+  _schedule(ms: number): void
+  _unload(records: StoredEvent[]): void
+  _stop(): void
 }
 
 export function createFlusher(c: FlusherConfig): Flusher {
+  const { _q: q, _url: url, _fetch: f, _shared: shared, _now: now, _wrap: wrap, _report: report } = c
   const inflight = new Set<string>()
+  const mark = (batch: StoredEvent[], on: boolean) => batch.forEach((r) => (on ? inflight.add(r.id) : inflight.delete(r.id)))
   let chain: Promise<void> = Promise.resolve()
   let next: Promise<void> | undefined
   let timer: ReturnType<typeof setTimeout> | undefined
   let due = Infinity
   let stopped = false
 
+  /** Wakes up in `ms` to flush, unless an earlier wake-up is already set. */
   const schedule = (ms: number) => {
-    // keep the earliest wake-up
-    if (stopped || c.now() + ms >= due) return
+    if (stopped || now() + ms >= due) return
     clearTimeout(timer)
-    due = c.now() + ms
+    due = now() + ms
     timer = setTimeout(() => {
       due = Infinity
       void flush()
     }, ms)
+  }
+
+  const acked = async (batch: StoredEvent[]) => {
+    await q._del(batch.map((r) => r.id))
+    c._acked(batch)
   }
 
   /**
@@ -74,60 +81,49 @@ export function createFlusher(c: FlusherConfig): Flusher {
    * take these; bisect to find the offending events and drop only those. Anything else
    * (network error, timeout, 408, 429, 5xx, other 4xx): keep, back off, retry.
    */
-  const deliver = async (batch: StoredEvent[]): Promise<boolean> => {
-    const body = c.wrap(batch.map((r) => r.s).join(','))
-    for (const r of batch) inflight.add(r.id)
-    const { status, retryAfter } = c.fetch ? await post(c.fetch, c.endpoint, body, c.requestTimeout) : { status: 0 }
-    for (const r of batch) inflight.delete(r.id)
+  const deliver = async (batch: StoredEvent[]): Promise<unknown> => {
+    mark(batch, true)
+    const [status, retryAfter] = f ? await post(f, url, wrap(batch.map((r) => r.s).join()), c._timeout) : [0]
+    mark(batch, false)
     if (status > 199 && status < 300) {
-      c.shared.set({ until: 0, n: 0 })
-      await c.q.del(batch.map((r) => r.id))
-      c.acked(batch)
-      return true
+      shared._set({ u: 0, n: 0 })
+      return acked(batch).then(() => 1)
     }
     if (status == 400 || status == 413 || status == 422) {
-      if (batch.length > 1) {
-        const half = batch.length >> 1
-        return (await deliver(batch.slice(0, half))) && deliver(batch.slice(half))
-      }
-      await c.q.del([batch[0]!.id])
-      const e = new DesirePathError('delivery_rejected', `collector refused an event (HTTP ${status}); dropped`)
-      e.status = status
-      c.report(e)
-      c.dropped('rejected', 1)
-      return true
+      const half = batch.length >> 1
+      if (half) return (await deliver(batch.slice(0, half))) && deliver(batch.slice(half))
+      await q._del([batch[0]!.id])
+      report(new DesirePathError('delivery_rejected', `HTTP ${status}: event refused, dropped`, 0, { status }))
+      c._dropped('rejected', 1)
+      return 1
     }
-    const n = c.shared.get().n + 1
-    // Exponential backoff with jitter in [50%, 100%]: at the 60 s ceiling, 1-2 requests a minute.
-    const backoff = Math.min(c.retryMax, c.retryBase * 2 ** (n - 1)) * (0.5 + c.random() / 2)
-    const wait = Math.round(Math.max(backoff, Math.min(MAX_RETRY_AFTER, retryAfterMs(retryAfter, c.now()))))
-    c.shared.set({ until: c.now() + wait, n })
-    const e = new DesirePathError('delivery_failed', `delivery failed (${status ? 'HTTP ' + status : 'network error'}); retrying in ${wait} ms`)
-    e.status = status
-    e.retryIn = wait
-    c.report(e)
+    const n = shared._get().n + 1
+    // Exponential backoff, jitter in [50%, 100%]: at the 60 s ceiling, 1-2 requests a minute.
+    const backoff = Math.min(c._retryMax, c._retryBase * 2 ** (n - 1)) * (0.5 + c._random() / 2)
+    const wait = Math.round(Math.max(backoff, Math.min(MAX_RETRY_AFTER, retryAfterMs(retryAfter, now()))))
+    shared._set({ u: now() + wait, n })
+    report(new DesirePathError('delivery_failed', `HTTP ${status}: retry in ${wait} ms`, 0, { status, retryIn: wait }))
     schedule(wait)
-    return false
+    return 0
   }
 
   const drain = async () => {
     for (;;) {
-      const wait = c.shared.get().until - c.now()
+      const wait = shared._get().u - now()
       if (wait > 0) return schedule(wait)
-      const batch = await c.q.take(c.maxBatchEvents, c.maxBatchBytes - c.wrap('').length, inflight)
-      if (stopped || !batch.length) return
-      if (!(await deliver(batch))) return
+      const batch = await q._take(c._batchEvents, c._batchBytes - wrap('').length, inflight)
+      if (stopped || !batch[0] || !(await deliver(batch))) return
     }
   }
 
   /** One flushing tab per origin: Web Locks, else a lease in IndexedDB. */
   const locked = async () => {
-    if (c.locks) return c.locks.request(c.lockName, drain)
-    if (!(await c.q.lease!(c.owner, c.requestTimeout * 2))) return schedule(1000 + c.random() * 1000)
+    if (c._locks) return c._locks.request(c._lock, drain)
+    if (!(await q._lease!(c._owner, c._timeout * 2))) return schedule(1000 + c._random() * 1000)
     try {
       await drain()
     } finally {
-      await c.q.lease!(c.owner, 0, true)
+      await q._lease!(c._owner, 0, true)
     }
   }
 
@@ -137,69 +133,45 @@ export function createFlusher(c: FlusherConfig): Flusher {
     (next ||= chain = chain.then(async () => {
       next = undefined
       try {
-        await c.stored()
+        await c._stored()
         if (!stopped) await locked()
       } catch (e) {
-        c.report(new DesirePathError('internal', 'flush failed: ' + e, e))
-        schedule(c.flushInterval)
+        report(new DesirePathError('internal', 'flush failed: ' + e, e))
+        schedule(c._interval)
       }
     }))
 
-  /**
-   * Page hidden or unloading: no time for locks or IndexedDB. Send this tab's unsent
-   * events now, with fetch keepalive (whose reply, if the page lives on, lets us delete
-   * them) or sendBeacon, in bodies under the 64 KB quota. Unconfirmed events stay stored
-   * and go again on the next load with the same messageId: zero loss beats zero resends.
-   */
-  const unload = (records: StoredEvent[]) => {
-    let budget = UNLOAD_BYTES
-    let chunk: StoredEvent[] = []
-    let size = c.wrap('').length
-    const send = () => {
-      if (!chunk.length) return
-      const batch = chunk
-      const body = c.wrap(batch.map((r) => r.s).join(','))
-      chunk = []
-      budget -= size
-      size = c.wrap('').length
+  return {
+    _flush: flush,
+    _schedule: schedule,
+    /**
+     * Page hidden or unloading: no time for locks or IndexedDB. Send this tab's unsent
+     * events now in one body under the 64 KB quota, with fetch keepalive (whose reply,
+     * if the page lives on, lets us delete them) or else sendBeacon. Unconfirmed events
+     * stay stored and go again on the next load, same messageId: zero loss beats zero resends.
+     */
+    _unload(records) {
+      let room = UNLOAD_BYTES - wrap('').length
+      const batch = records.filter((r) => !inflight.has(r.id) && (room -= r.b + 1) >= 0)
+      if (!batch[0]) return
+      const body = wrap(batch.map((r) => r.s).join())
+      mark(batch, true)
       try {
-        for (const r of batch) inflight.add(r.id)
-        void c.fetch!(c.endpoint, init(body, true))
-          .then(async (r) => {
-            if (r.ok) {
-              await c.q.del(batch.map((r) => r.id))
-              c.acked(batch)
-            }
-          })
+        f!(url, init(body, true))
+          .then((r) => void (r.ok && acked(batch)))
           .catch(() => 0)
-          .finally(() => batch.forEach((r) => inflight.delete(r.id)))
+          .finally(() => mark(batch, false))
       } catch {
-        // no fetch, or keepalive refused synchronously (quota): try the beacon, unconfirmable
-        for (const r of batch) inflight.delete(r.id)
+        // no fetch, or keepalive refused synchronously: the beacon, unconfirmable
+        mark(batch, false)
         try {
-          c.sendBeacon?.(c.endpoint, new Blob([body], { type: 'text/plain' }))
+          c._beacon?.(url, new Blob([body], { type: 'text/plain' }))
         } catch {
           /* stays stored: next load */
         }
       }
-    }
-    for (const r of records) {
-      if (inflight.has(r.id)) continue
-      if (size + r.b + 1 > Math.min(budget, UNLOAD_BYTES)) send()
-      if (size + r.b + 1 > budget) break
-      chunk.push(r)
-      size += r.b + 1
-    }
-    send()
-  }
-
-  return {
-    flush,
-    schedule,
-    unload,
-    inflight,
-    shared: c.shared,
-    stop() {
+    },
+    _stop() {
       stopped = true
       clearTimeout(timer)
     },
