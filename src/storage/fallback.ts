@@ -14,26 +14,25 @@ export function fallbackQueue(idb: (Queue & { _ready: Promise<unknown> }) | unde
     db = undefined
   }
   idb?._ready.catch(fall)
-  const run =
-    <K extends '_put' | '_take' | '_del' | '_lease'>(k: K, memory: (...a: never[]) => unknown) =>
-    async (...a: unknown[]) => {
-      if (db)
-        try {
-          return await (db[k] as (...a: unknown[]) => unknown)(...a)
-        } catch (e) {
-          fall(e)
-        }
-      return memory(...(a as never[]))
-    }
-  const del = run('_del', () => {})
+  // Closures, not string keys: `_` members are renamed by the minifier, strings are not.
+  const run = async <T>(op: (q: Queue) => T | Promise<T>, memory: () => T | Promise<T>): Promise<T> => {
+    if (db)
+      try {
+        return await op(db)
+      } catch (e) {
+        fall(e)
+      }
+    return memory()
+  }
+  const none = () => {}
   return {
     _memory: () => !db,
     // the memory queue got these at capture
-    _put: run('_put', () => {}),
-    _take: run('_take', mem._take),
-    _del: (ids) => (mem._del(ids), del(ids)),
+    _put: (records) => run((q) => q._put(records), none),
+    _take: (...a) => run((q) => q._take(...a), () => mem._take(...a)),
+    _del: (ids) => (mem._del(ids), run((q) => q._del(ids), none)),
     // memory is per tab: nothing to share, the lease is ours
-    _lease: run('_lease', () => true),
+    _lease: (...a) => run((q) => q._lease!(...a), () => true),
     _close: () => idb?._close?.(),
-  } as Queue & { _memory(): boolean }
+  }
 }
