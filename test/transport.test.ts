@@ -74,7 +74,7 @@ describe('retries', () => {
   })
 
   it('honours Retry-After as an HTTP-date', async () => {
-    let t = Date.UTC(2026, 10, 22, 12, 0, 0)
+    const t = Date.UTC(2026, 10, 22, 12, 0, 0)
     collector(() => status(503, { 'Retry-After': new Date(t + 120_000).toUTCString() }))
     const { dp, errors } = tracker({ now: () => t })
     dp.track('E')

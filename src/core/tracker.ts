@@ -149,7 +149,7 @@ export function createTracker(options: TrackerOptions): Tracker {
   // Events captured by this tab and not yet acknowledged (IndexedDB reports its own drops).
   const mem = memoryQueue(caps, now, (r, n) => q._memory() && dropped(r, n))
   const q = fallbackQueue(idbf && safe(() => idbQueue(idbf, key, s.storageTimeout, caps, now, dropped)), mem, report)
-  let pending: StoredEvent[] = []
+  const pending: StoredEvent[] = []
   let writing: Promise<unknown> = Promise.resolve()
   let writeTimer: ReturnType<typeof setTimeout> | 0 = 0
   const writeChunk = () => {
