@@ -13,7 +13,7 @@ const minify = () =>
     compress: { passes: 3, unsafe_arrows: true, unsafe_methods: true, pure_getters: true, booleans_as_integers: false },
     // `_x` members are internal (tagged @internal): mangled to one or two letters
     mangle: { properties: { regex: /^_[a-z]/i } },
-    format: { comments: false },
+    format: { comments: false, beautify: !!process.env.PRETTY },
   })
 
 export default [

@@ -2,7 +2,7 @@
 export type Issue = 'cycle' | 'function' | 'bigint' | 'number' | 'string' | 'depth' | 'key'
 
 const MAX_DEPTH = 20
-const BAD_KEY = /^(__proto__|constructor|prototype)$/
+const BAD_KEYS = ['__proto__', 'constructor', 'prototype']
 
 /**
  * Serialises host input to JSON without storing anything half-broken: a `JSON.stringify`
@@ -17,7 +17,7 @@ export function stringify(value: unknown, maxString: number, issues: Set<Issue>)
   return JSON.stringify(value, function (this: unknown, key, v: unknown) {
     // `this` is the object holding `v`: drop finished siblings' subtrees from the stack
     while (stack.length && stack[stack.length - 1] !== this) stack.pop()
-    if (BAD_KEY.test(key)) return void issues.add('key')
+    if (BAD_KEYS.includes(key)) return void issues.add('key')
     switch (typeof v) {
       case 'object':
         if (!v) return v

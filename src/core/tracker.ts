@@ -134,13 +134,17 @@ export function createTracker(options: TrackerOptions): Tracker {
   }
   let referrer = doc.referrer
   let lastPage: string | undefined
-  let pageKey = ''
-  let pageCtx = {}
-  const pageContext = () => {
+  const pageProps = () => ({ path: loc.pathname, referrer: redact(referrer), search: redact(loc.search), title: doc.title, url: redact(loc.href) })
+  let ctxKey = ''
+  let ctxJson = ''
+  /** `context` as JSON, rebuilt only when the page changes: most of an event's bytes, built once. */
+  const context = () => {
     const k = loc.href + doc.title + referrer
-    if (k != pageKey)
-      pageCtx = { path: loc.pathname, referrer: redact(referrer), search: redact(loc.search), title: doc.title, url: redact((pageKey = k, loc.href)) }
-    return pageCtx
+    if (k != ctxKey) {
+      ctxKey = k
+      ctxJson = JSON.stringify({ ...base, page: pageProps() })
+    }
+    return ctxJson
   }
 
   // --- queue: IndexedDB, memory behind it
@@ -203,25 +207,26 @@ export function createTracker(options: TrackerOptions): Tracker {
 
   // --- capture
   let stopped = false
+  let stampMs = NaN
+  let stamp = ''
   const capture = (msg: Record<string, unknown>, props: unknown, field = 'properties') => {
     if (stopped) return err('event_invalid', 'call after shutdown ignored')
     if (props != null && (typeof props != 'object' || Array.isArray(props))) return invalid(`${field} must be an object`)
-    const t = now()
-    const id = uuid(t)
-    msg.anonymousId = user.a
-    if (user.u) msg.userId = user.u
-    msg.messageId = id
-    msg.timestamp = new Date(t).toISOString()
-    msg.context = { ...base, page: pageContext() }
-    msg[field] = props || {}
     issues.clear()
-    let json: string
+    let body: string
     try {
-      json = stringify(msg, s.maxStringLength, issues)
+      // only the host's data goes through the normalising replacer; the envelope is ours
+      body = stringify(props || {}, s.maxStringLength, issues)
     } catch (e) {
       return invalid(`${field} unreadable: ${e}`) // a throwing getter or Proxy trap
     }
     if (issues.size) err('event_normalized', `${field} cleaned: ${[...issues]}`)
+    const t = now()
+    const id = uuid(t)
+    if (t != stampMs) stamp = new Date((stampMs = t)).toISOString()
+    const json = `${JSON.stringify(msg).slice(0, -1)},"${field}":${body},"anonymousId":${JSON.stringify(user.a)}${
+      user.u ? ',"userId":' + JSON.stringify(user.u) : ''
+    },"messageId":"${id}","timestamp":"${stamp}","context":${context()}}`
     const b = utf8Length(json)
     if (b > s.maxEventBytes) {
       dropped('too_large', 1)
@@ -275,14 +280,14 @@ export function createTracker(options: TrackerOptions): Tracker {
       const msg: Record<string, unknown> = { type: 'page' }
       if (typeof properties?.name == 'string') msg.name = properties.name
       // non-objects go through as they are, for capture() to reject
-      capture(msg, properties == null || typeof properties == 'object' ? { ...pageContext(), ...properties } : properties)
+      capture(msg, properties == null || typeof properties == 'object' ? { ...pageProps(), ...properties } : properties)
     }),
     identify: guard((userId: string, traits?: Properties) => {
       if ((typeof userId != 'string' && typeof userId != 'number') || userId === '') return invalid('identify() needs a userId')
       const u = String(userId)
       const t = { ...(user.u == u && user.t), ...JSON.parse(stringify(traits || {}, s.maxStringLength, new Set())) }
       write(':user', (user = { ...user, u, t }))
-      capture({ type: 'identify', userId: u }, t, 'traits')
+      capture({ type: 'identify' }, t, 'traits')
     }),
     reset: guard(() => write(':user', (user = { a: uuid(now()) }))),
     on: (type, handler) => emitter._on(type, handler),

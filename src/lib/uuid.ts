@@ -9,19 +9,18 @@ const hex = (n: number, width: number) => n.toString(16).padStart(width, '0')
 export function createUuidV7(random: () => number): (ms: number) => string {
   let last = -1
   let seq = 0
+  let time = ''
   const r32 = () => hex((random() * 0x100000000) >>> 0, 8)
   return (ms) => {
-    if (ms > last) {
-      last = ms
+    if (ms > last || seq >= 0xfff) {
+      // a new millisecond, or counter overflow: borrow the next one, keeping ids monotonic
+      last = ms > last ? ms : last + 1
       seq = (random() * 0x800) | 0
-    } else if (++seq > 0xfff) {
-      // counter overflow: borrow the next millisecond, keeping ids monotonic
-      last++
-      seq = 0
-    }
-    const t = hex(last, 12)
-    const r = r32() + r32()
-    return `${t.slice(0, 8)}-${t.slice(8)}-7${hex(seq, 3)}-${((parseInt(r[0]!, 16) & 3) | 8).toString(16)}${r.slice(1, 4)}-${r.slice(4, 16)}`
+      const t = hex(last, 12)
+      time = `${t.slice(0, 8)}-${t.slice(8)}-7`
+    } else seq++
+    const r = r32()
+    return `${time}${hex(seq, 3)}-${'89ab'[(random() * 4) | 0]}${r.slice(1, 4)}-${r.slice(4)}${r32()}`
   }
 }
 
