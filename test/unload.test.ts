@@ -116,3 +116,51 @@ describe('page hidden or unloading', () => {
     expect(onUnhandled).not.toHaveBeenCalled()
   })
 })
+
+describe('a page that dies before its IndexedDB writes commit', () => {
+  const rescueKeys = () => Object.keys(localStorage).filter((k) => k.includes(':rescue:'))
+
+  it('keeps a synchronous copy on hide that the next load adopts: nothing lost even when the unload send fails', async () => {
+    // IndexedDB that never opens within the page's life (its writes never commit), and a
+    // network that fails every send: the page as it dies
+    const stuck = { open: () => ({}) } as unknown as IDBFactory
+    const sent: string[][] = []
+    const first = tracker({
+      indexedDB: stuck,
+      storageTimeout: 200,
+      flushAt: 1000,
+      flushInterval: 60_000,
+      fetch: async (_u, init) => {
+        sent.push(JSON.parse(String(init!.body)).batch.map((e: { messageId: string }) => e.messageId))
+        throw new TypeError('network down')
+      },
+    })
+    for (let i = 0; i < 30; i++) first.dp.track('E', { i })
+    window.dispatchEvent(new Event('pagehide'))
+    expect(sent).toHaveLength(1) // the unload send went, and failed
+    expect(rescueKeys()).toHaveLength(1)
+    // the page is gone; the next load has working storage
+    const up = collector()
+    const factory = new IDBFactory()
+    tracker({ indexedDB: factory, flushInterval: 10 })
+    await until(() => up.accepted.length == 30)
+    expect(up.accepted.map((e) => e.properties!.i)).toEqual([...Array(30).keys()])
+    expect(up.accepted.map((e) => e.messageId)).toEqual(sent[0])
+    await until(() => rescueKeys().length == 0)
+  })
+
+  it('drops its copy once the writes commit, so a later load resends nothing', async () => {
+    const factory = new IDBFactory()
+    const c = collector()
+    const { dp } = tracker({ indexedDB: factory, flushAt: 1000, flushInterval: 60_000 })
+    for (let i = 0; i < 5; i++) dp.track('E', { i })
+    hide()
+    expect(rescueKeys()).toHaveLength(1)
+    await until(() => c.accepted.length == 5)
+    await until(() => rescueKeys().length == 0)
+    await dp.shutdown()
+    tracker({ indexedDB: factory, flushInterval: 10 })
+    await sleep(100)
+    expect(c.dupes()).toBe(0)
+  })
+})

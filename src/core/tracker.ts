@@ -110,7 +110,7 @@ export function createTracker(options: TrackerOptions): Tracker {
 
   // --- identity and shared backoff, in localStorage so they survive reloads
   const read = <T>(k: string): T | undefined => safe(() => JSON.parse(ls!.getItem(key + k)!)) ?? undefined
-  const write = (k: string, v: unknown) => safe(() => (v ? ls!.setItem(key + k, JSON.stringify(v)) : ls!.removeItem(key + k)))
+  const write = (k: string, v?: unknown) => safe(() => (v ? ls!.setItem(key + k, JSON.stringify(v)) : ls!.removeItem(key + k)))
   let user = read<{ a: string; u?: string; t?: Record<string, JsonValue> }>(':user')!
   if (!user?.a) write(':user', (user = { a: uuid(now()) }))
   let backoff: Backoff = { u: 0, n: 0 }
@@ -154,23 +154,53 @@ export function createTracker(options: TrackerOptions): Tracker {
   const mem = memoryQueue(caps, now, (r, n) => q._memory() && dropped(r, n))
   const q = fallbackQueue(idbf && safe(() => idbQueue(idbf, key, s.storageTimeout, caps, now, dropped)), mem, report)
   const pending: StoredEvent[] = []
+  /** Batches handed to the queue whose write has not resolved yet. */
+  const writes = new Set<StoredEvent[]>()
   let writing: Promise<unknown> = Promise.resolve()
   let writeTimer: ReturnType<typeof setTimeout> | 0 = 0
   const writeChunk = () => {
     clearTimeout(writeTimer)
     const batch = pending.splice(0, WRITE_CHUNK)
     writeTimer = pending[0] ? setTimeout(writeChunk) : 0
-    if (batch[0])
-      writing = writing.then(async () => {
-        await q._put(batch)
-        if (mem._all().length < s.flushAt) flusher._schedule(s.flushInterval)
-        else void flusher._flush()
-      })
+    if (!batch[0]) return
+    writes.add(batch)
+    // Not chained to the previous write: IndexedDB runs transactions in creation order
+    // anyway, and a write started in pagehide must start now, before the page is gone.
+    const done = (async () => {
+      await q._put(batch)
+      writes.delete(batch)
+      // everything the rescue copy held is stored now (in memory mode, it is all we have)
+      if (rescued && !writes.size && !pending[0] && !q._memory()) {
+        rescued = false
+        write(rescueKey)
+      }
+      if (mem._all().length < s.flushAt) flusher._schedule(s.flushInterval)
+      else void flusher._flush()
+    })()
+    writing = Promise.all([writing, done])
   }
   const stored = async () => {
     while (pending[0]) writeChunk()
     await writing
   }
+
+  // A page can die before its IndexedDB writes commit. On hide, a synchronous copy of
+  // what is not yet stored goes to localStorage; the next page load adopts it (stores it
+  // again: the key is the messageId, so a write that did commit is just overwritten).
+  const rescueKey = ':rescue:' + uuid(now())
+  let rescued = false
+  safe(() => {
+    for (let i = ls!.length; i--; ) {
+      const k = ls!.key(i)!
+      if (k.startsWith(key + ':rescue:')) {
+        const recs = read<StoredEvent[]>(k.slice(key.length)) || []
+        write(k.slice(key.length))
+        pending.push(...recs)
+        mem._put(recs)
+        writeTimer ||= setTimeout(writeChunk)
+      }
+    }
+  })
 
   // Tabs tell each other what the collector acknowledged, so no tab resends it on unload.
   const BC = get(o.BroadcastChannel, () => (w as { BroadcastChannel?: typeof BroadcastChannel }).BroadcastChannel)
@@ -250,6 +280,11 @@ export function createTracker(options: TrackerOptions): Tracker {
   // --- page lifecycle: hidden/unload sends now; back online retries now
   const hide = guard((e: Event) => {
     if (e.type != 'pagehide' && doc.visibilityState != 'hidden') return
+    const risky = q._memory() ? mem._all() : [...pending, ...[...writes].flat()]
+    if (risky[0]) {
+      rescued = true
+      write(rescueKey, risky)
+    }
     void stored()
     flusher._unload(mem._all())
   })
