@@ -40,6 +40,8 @@ describe('page hidden or unloading', () => {
     const unloadBytes = c.requests.filter((r) => r.keepalive).reduce((n, r) => n + bytes(r), 0)
     expect(unloadBytes).toBeLessThanOrEqual(64_000)
     expect(c.accepted.length).toBeLessThan(300)
+    // the newest events went first: they are the ones least likely to be stored yet
+    expect(c.accepted.at(-1)!.properties!.i).toBe(299)
     await dp.flush()
     expect(c.accepted).toHaveLength(300)
     expect(c.dupes()).toBe(0)

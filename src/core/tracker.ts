@@ -137,12 +137,16 @@ export function createTracker(options: TrackerOptions): Tracker {
   const pageProps = () => ({ path: loc.pathname, referrer: redact(referrer), search: redact(loc.search), title: doc.title, url: redact(loc.href) })
   let ctxKey = ''
   let ctxJson = ''
-  /** `context` as JSON, rebuilt only when the page changes: most of an event's bytes, built once. */
+  let ctxBytes = 0
+  /**
+   * `context` as JSON and its UTF-8 length, rebuilt only when the page changes: it is
+   * most of an event's bytes, so it is serialised and measured once, not per event.
+   */
   const context = () => {
     const k = loc.href + doc.title + referrer
     if (k != ctxKey) {
       ctxKey = k
-      ctxJson = JSON.stringify({ ...base, page: pageProps() })
+      ctxBytes = utf8Length((ctxJson = JSON.stringify({ ...base, page: pageProps() })))
     }
     return ctxJson
   }
@@ -152,7 +156,10 @@ export function createTracker(options: TrackerOptions): Tracker {
   const idbf = o.persist === false ? undefined : get(o.indexedDB, () => w!.indexedDB)
   // Events captured by this tab and not yet acknowledged (IndexedDB reports its own drops).
   const mem = memoryQueue(caps, now, (r, n) => q._memory() && dropped(r, n))
-  const q = fallbackQueue(idbf && safe(() => idbQueue(idbf, key, s.storageTimeout, caps, now, dropped)), mem, report)
+  const idb = idbf && safe(() => idbQueue(idbf, key, s.storageTimeout, caps, now, dropped))
+  const q = fallbackQueue(idb, mem, report)
+  // missing or throwing `indexedDB` (private modes, sandboxed frames): the host should know
+  if (!idb && o.persist !== false) err('storage_fallback', 'IndexedDB unavailable, using memory')
   const pending: StoredEvent[] = []
   /** Batches handed to the queue whose write has not resolved yet. */
   const writes = new Set<StoredEvent[]>()
@@ -254,10 +261,11 @@ export function createTracker(options: TrackerOptions): Tracker {
     const t = now()
     const id = uuid(t)
     if (t != stampMs) stamp = new Date((stampMs = t)).toISOString()
-    const json = `${JSON.stringify(msg).slice(0, -1)},"${field}":${body},"anonymousId":${JSON.stringify(user.a)}${
+    const head = `${JSON.stringify(msg).slice(0, -1)},"${field}":${body},"anonymousId":${JSON.stringify(user.a)}${
       user.u ? ',"userId":' + JSON.stringify(user.u) : ''
-    },"messageId":"${id}","timestamp":"${stamp}","context":${context()}}`
-    const b = utf8Length(json)
+    },"messageId":"${id}","timestamp":"${stamp}","context":`
+    const json = head + context() + '}'
+    const b = utf8Length(head) + ctxBytes + 1
     if (b > s.maxEventBytes) {
       dropped('too_large', 1)
       return err('event_too_large', `${b} bytes > maxEventBytes, dropped`)

@@ -1,4 +1,5 @@
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0')
+const BYTE = Array.from({ length: 256 }, (_, i) => hex(i, 2))
 
 /**
  * UUIDv7 (RFC 9562) generator: 48-bit ms timestamp, then a 12-bit counter seeded
@@ -10,7 +11,12 @@ export function createUuidV7(random: () => number): (ms: number) => string {
   let last = -1
   let seq = 0
   let time = ''
-  const r32 = () => hex((random() * 0x100000000) >>> 0, 8)
+  // random hex digits from a byte table: toString(16) + padStart was a tenth of track()
+  const rand = (bytes: number) => {
+    let s = ''
+    while (bytes--) s += BYTE[(random() * 256) | 0]
+    return s
+  }
   return (ms) => {
     if (ms > last || seq >= 0xfff) {
       // a new millisecond, or counter overflow: borrow the next one, keeping ids monotonic
@@ -19,8 +25,7 @@ export function createUuidV7(random: () => number): (ms: number) => string {
       const t = hex(last, 12)
       time = `${t.slice(0, 8)}-${t.slice(8)}-7`
     } else seq++
-    const r = r32()
-    return `${time}${hex(seq, 3)}-${'89ab'[(random() * 4) | 0]}${r.slice(1, 4)}-${r.slice(4)}${r32()}`
+    return `${time}${hex(seq, 3)}-${'89ab'[(random() * 4) | 0]}${rand(2).slice(1)}-${rand(6)}`
   }
 }
 

@@ -152,7 +152,12 @@ export function createFlusher(c: FlusherConfig): Flusher {
      */
     _unload(records) {
       let room = UNLOAD_BYTES - wrap('').length
-      const batch = records.filter((r) => !inflight.has(r.id) && (room -= r.b + 1) >= 0)
+      // newest first: older events are more likely stored already; then back in order
+      const batch = records
+        .filter((r) => !inflight.has(r.id))
+        .reverse()
+        .filter((r) => (room -= r.b + 1) >= 0)
+        .reverse()
       if (!batch[0]) return
       const body = wrap(batch.map((r) => r.s).join())
       mark(batch, true)
