@@ -49,18 +49,21 @@ export async function useProfileBundle(page, headers) {
 
 async function makeMapper(mapText, mapBase) {
   const tm = await traceMapping()
+  const map = tm && new tm.TraceMap(mapText)
+  // source text as bundled (the map's sourcesContent), else as on disk now
   const files = new Map()
-  const sourceLine = (path, line) => {
+  const sourceLine = (source, path, line) => {
     if (!files.has(path)) {
+      let text = tm.sourceContentFor(map, source)
       try {
-        files.set(path, readFileSync(path, 'utf8').split('\n'))
+        text ??= readFileSync(path, 'utf8')
       } catch {
-        files.set(path, [])
+        text = ''
       }
+      files.set(path, text.split('\n'))
     }
     return (files.get(path)[line - 1] || '').trim()
   }
-  const map = tm && new tm.TraceMap(mapText)
   /** bundle line (1-based) and column (0-based) → { where, text } */
   return (line, column) => {
     if (!map) return { where: `bundle:${line}`, text: '' }
@@ -68,7 +71,7 @@ async function makeMapper(mapText, mapBase) {
     if (!p.source) p = tm.originalPositionFor(map, { line, column, bias: tm.LEAST_UPPER_BOUND })
     if (!p.source) return { where: `bundle:${line}`, text: '' }
     const path = new URL(p.source, 'file://' + mapBase).pathname
-    const text = sourceLine(path, p.line)
+    const text = sourceLine(p.source, path, p.line)
     return { where: `${path.replace(ROOT, '')}:${p.line}`, text: text.length > 80 ? text.slice(0, 77) + '...' : text }
   }
 }

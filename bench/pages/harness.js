@@ -2,7 +2,6 @@
 // called by bench/run.mjs with page.evaluate. Plain script (no modules, no build step).
 ;(() => {
   'use strict'
-  const dp_ = () => window.desirePath
 
   // Long tasks are recorded from page load on; each measurement picks its own window.
   const longtasks = []
@@ -88,7 +87,7 @@
       }
     })
 
-  // Counts 'sent' events per tracker; waitSent(n) resolves when n more were acknowledged.
+  // Counts a tracker's 'sent' events (and errors, drops); until(n) resolves once n were acknowledged in all.
   const watch = (dp) => {
     const w = { sent: 0, errors: {}, dropped: 0, waiters: [] }
     dp.on('sent', ({ count }) => {
@@ -108,6 +107,18 @@
 
   window.bench = {
     info: () => ({ crossOriginIsolated: window.crossOriginIsolated, timerResolutionUs: timerResolution(), userAgent: navigator.userAgent, longtaskError }),
+
+    /** Main-thread cost of createTracker(): the first call in a fresh page, then a second one. */
+    createCost({ endpoint }) {
+      const t0 = performance.now()
+      const a = desirePath.createTracker({ endpoint, storageKey: 'create-cost-1', flushInterval: 3_600_000 })
+      const t1 = performance.now()
+      const b = desirePath.createTracker({ endpoint, storageKey: 'create-cost-2', flushInterval: 3_600_000 })
+      const t2 = performance.now()
+      void a.shutdown()
+      void b.shutdown()
+      return { firstMs: t1 - t0, secondMs: t2 - t1 }
+    },
 
     /** Checks that the long-task observer works here: a 70 ms busy loop must be reported. */
     async longtaskSelfTest() {

@@ -4,10 +4,10 @@
 // ends with "N passed, N failed" (exit 1 if any failed). Needs a built dist/ (npm run build).
 //   DP_SEED=123        replay a run's fault/reload choices (printed at the start)
 //   DP_ONLY=name,...   run only the scenarios whose file name matches
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { startCollector } from '../collector-server.mjs'
-import { launch } from './chromium.mjs'
+import { CHROMIUM, launch } from './chromium.mjs'
 import { INIT_SCRIPT } from './scenarios/helpers.mjs'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -20,12 +20,25 @@ const SCENARIOS = [
   { file: 'reload-storm.mjs', timeout: 180_000 },
   { file: 'five-tabs.mjs', timeout: 90_000 },
   { file: 'navigate-away.mjs', timeout: 120_000 },
+  { file: 'navigate-away-offline.mjs', timeout: 120_000 },
   { file: 'idb-unavailable.mjs', timeout: 120_000 },
 ]
 
 if (!existsSync(IIFE)) {
   console.error(`test:browser: ${IIFE} is missing; run \`npm run build\` first.`)
   process.exit(1)
+}
+if (!existsSync(CHROMIUM)) {
+  console.error(`test:browser: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH).`)
+  process.exit(1)
+}
+// A stale build would test old code: say so (the suite tests dist/, not src/).
+const newest = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).reduce((t, e) => Math.max(t, e.isDirectory() ? newest(`${dir}/${e.name}`) : statSync(`${dir}/${e.name}`).mtimeMs), 0)
+try {
+  if (newest(ROOT + 'src') > statSync(IIFE).mtimeMs) console.warn('test:browser: warning: src/ changed after dist/ was built; run `npm run build` to test the current code')
+} catch {
+  /* no src/ (installed package): nothing to compare */
 }
 
 const seed = process.env.DP_SEED ? Number(process.env.DP_SEED) >>> 0 : (Math.random() * 2 ** 32) >>> 0
@@ -41,22 +54,31 @@ const closeAll = async () => {
   for (const close of list) await Promise.race([close().catch(() => {}), new Promise((r) => setTimeout(r, 10_000))])
 }
 
-const write = () => {
-  mkdirSync(OUT_DIR, { recursive: true })
+// Writes test-results/browser.json and prints the last line, once, then exits.
+let finished = false
+let current = 'setup'
+const finish = (timedOut) => {
+  if (finished) return
+  finished = true
   const passed = results.filter((r) => r.ok).length
-  writeFileSync(
-    OUT_DIR + '/browser.json',
-    JSON.stringify({ seed, startedAt: new Date(started).toISOString(), ms: Date.now() - started, passed, failed: results.length - passed, scenarios: results }, null, 2) + '\n',
-  )
+  const failed = results.length - passed
+  try {
+    mkdirSync(OUT_DIR, { recursive: true })
+    const report = { seed, startedAt: new Date(started).toISOString(), ms: Date.now() - started, timedOut, passed, failed, scenarios: results }
+    writeFileSync(OUT_DIR + '/browser.json', JSON.stringify(report, null, 2) + '\n')
+  } catch (e) {
+    console.error(`test:browser: could not write ${OUT_DIR}/browser.json: ${e}`)
+  }
+  console.log(`(${((Date.now() - started) / 1000).toFixed(1)} s, details in test-results/browser.json)`)
+  console.log(`${passed} passed, ${failed} failed`)
+  process.exit(failed || !results.length || timedOut ? 1 : 0)
 }
 
 const globalTimer = setTimeout(async () => {
-  console.error(`test:browser: global timeout (${GLOBAL_TIMEOUT / 1000} s) reached, stopping`)
-  results.push({ name: 'global timeout', ok: false, details: { error: `suite exceeded ${GLOBAL_TIMEOUT} ms` } })
+  console.log(`test:browser: global timeout (${GLOBAL_TIMEOUT / 1000} s) reached, stopping`)
+  results.push({ name: 'global timeout', ok: false, details: { error: `suite exceeded ${GLOBAL_TIMEOUT / 1000} s, in ${current}` } })
   await Promise.race([closeAll(), new Promise((r) => setTimeout(r, 15_000))])
-  write()
-  console.log(`${results.filter((r) => r.ok).length} passed, ${results.filter((r) => !r.ok).length} failed`)
-  process.exit(1)
+  finish(true)
 }, GLOBAL_TIMEOUT)
 
 const env = {
@@ -76,11 +98,12 @@ const env = {
   },
 }
 
-console.log(`desire-path browser suite (seed ${seed}, ${process.env.CHROMIUM_PATH || '/usr/bin/chromium'})`)
+console.log(`desire-path browser suite (seed ${seed}, ${CHROMIUM})`)
 try {
   for (const s of SCENARIOS) {
     if (only && !only.some((o) => s.file.includes(o))) continue
     const t0 = Date.now()
+    current = s.file
     let r
     let timer
     try {
@@ -98,18 +121,14 @@ try {
       await closeAll()
     }
     r.details = { ...r.details, ms: Date.now() - t0 }
+    if (finished) break
     results.push(r)
     const d = r.details
-    console.log(`${r.ok ? 'PASS' : 'FAIL'} ${r.name} (${(d.ms / 1000).toFixed(1)} s): ${d.summary ?? d.error ?? ''}`)
+    console.log(`${r.ok ? 'PASS' : 'FAIL'} ${r.name} (${(d.ms / 1000).toFixed(1)} s): ${d.summary ?? String(d.error ?? '').split('\n')[0]}`)
     for (const f of d.failures || []) console.log(`     - ${f}`)
   }
 } finally {
   clearTimeout(globalTimer)
   await closeAll()
-  write()
 }
-const passed = results.filter((r) => r.ok).length
-const failed = results.length - passed
-console.log(`(${((Date.now() - started) / 1000).toFixed(1)} s, details in test-results/browser.json)`)
-console.log(`${passed} passed, ${failed} failed`)
-process.exit(failed || !results.length ? 1 : 0)
+finish(false)

@@ -3,24 +3,25 @@
 // each of 5 runs (a fresh storageKey each), whether they went out on unload (keepalive)
 // or on the next load. Runs alternate between navigating from the page itself in the same
 // task as the tracking (location.href = ...) and from the runner right after (page.goto).
-// Then 5 more runs where the collector is down (HTTP 503) while the page leaves, so the
-// unload send fails and all 50 must come from storage on the next load.
-import { outcomes, pageUrl, settle, tally, waitFor, watch } from './helpers.mjs'
+// `navigateAway(env, { down: true })` (navigate-away-offline.mjs) is the same with the
+// collector answering 503 while the page leaves: then everything must come from storage.
+import { idbCount, outcomes, pageUrl, settle, sleep, tally, watch } from './helpers.mjs'
 
 const RUNS = 5
 const EVENTS = 50
 
-export default async function navigateAway(env) {
+export default (env) => navigateAway(env, { down: false })
+
+export async function navigateAway(env, { down: failing }) {
   let down = false
   const c = await env.collector({ fault: () => (down ? { status: 503 } : undefined) })
   const { context } = await env.launch()
   const page = await context.newPage()
   const w = watch(page)
   const runs = []
-  for (let run = 0; run < 2 * RUNS; run++) {
+  for (let run = 0; run < RUNS; run++) {
     const how = run % 2 ? 'page.goto' : 'location.href'
-    const failing = run >= RUNS
-    const opts = { endpoint: c.endpoint, storageKey: `nav-${env.seed}-${run}`, retryBase: 100, retryMax: 1000, requestTimeout: 5000 }
+    const opts = { endpoint: c.endpoint, storageKey: `nav-${failing ? 'down' : 'up'}-${env.seed}-${run}`, retryBase: 100, retryMax: 1000, requestTimeout: 5000 }
     const url = pageUrl(c.origin, 'sdk.html', { o: opts })
     const away = `${c.origin}/elsewhere/${run}`
     const mine = (e) => e.properties?.run === run
@@ -29,13 +30,18 @@ export default async function navigateAway(env) {
     await page.waitForFunction(() => window.dp)
     down = failing
     if (how == 'location.href')
-      await page.evaluate(
-        ({ run, n, away }) => {
-          for (let i = 0; i < n; i++) window.dp.track('before leaving', { run, i })
-          location.href = away
-        },
-        { run, n: EVENTS, away },
-      )
+      await page
+        .evaluate(
+          ({ run, n, away }) => {
+            for (let i = 0; i < n; i++) window.dp.track('before leaving', { run, i })
+            location.href = away
+          },
+          { run, n: EVENTS, away },
+        )
+        .catch((e) => {
+          // the navigation may win the race with evaluate's reply
+          if (!/context was destroyed|navigat/i.test(String(e))) throw e
+        })
     else {
       await page.evaluate(({ run, n }) => { for (let i = 0; i < n; i++) window.dp.track('before leaving', { run, i }) }, { run, n: EVENTS })
       await page.goto(away)
@@ -44,19 +50,26 @@ export default async function navigateAway(env) {
     await page.waitForLoadState('load')
     await settle(c, { quiet: 500 })
     const onUnload = tally(c.accepted, mine).unique
-    const unloadRequests = c.requests.length - fromReq
+    const unloadRequests = outcomes(c.requests.slice(fromReq))
     down = false
 
-    // Next load of an SDK page with the same storageKey: what is stored goes out.
+    // Next load of an SDK page with the same storageKey: what is stored goes out. Wait until
+    // all arrived, or (at most 15 s) until nothing is left stored and the collector is quiet.
     await page.goto(url)
-    const all = await waitFor(() => tally(c.accepted, mine).unique >= EVENTS, { timeout: 15_000, interval: 50 })
+    const loadedAt = Date.now()
+    for (;;) {
+      if (tally(c.accepted, mine).unique >= EVENTS || Date.now() - loadedAt > 15_000) break
+      if (Date.now() - loadedAt > 3000 && (await idbCount(page, opts.storageKey)) <= 0 && (await settle(c, { quiet: 1000, timeout: 1500 }))) break
+      await sleep(50)
+    }
     await settle(c, { quiet: 300 })
     const t = tally(c.accepted, mine)
     const got = new Set(c.accepted.filter(mine).map((e) => e.properties.i))
+    // what the next-load page knows, to tell "not stored" from "stored but not sent"
+    const state = got.size < EVENTS ? await diagnose(page, opts.storageKey) : undefined
     runs.push({
       run,
       how,
-      collector: failing ? 'down while leaving' : 'up',
       arrived: got.size,
       onUnload,
       onNextLoad: t.unique - onUnload,
@@ -64,27 +77,40 @@ export default async function navigateAway(env) {
       unloadRequests,
       requests: outcomes(c.requests.slice(fromReq)),
       missing: Array.from({ length: EVENTS }, (_, i) => i).filter((i) => !got.has(i)),
-      ok: !!all && got.size == EVENTS,
+      ok: got.size == EVENTS,
+      nextLoadState: state,
     })
   }
   const errors = [...w.pageErrors, ...w.rejections]
-  const failures = runs.filter((r) => !r.ok).map((r) => `run ${r.run} (${r.how}, collector ${r.collector}): ${r.arrived}/${EVENTS} arrived, missing ${r.missing.join(', ')}`)
+  const failures = runs
+    .filter((r) => !r.ok)
+    .map((r) => `run ${r.run} (${r.how}): ${r.arrived}/${EVENTS} arrived; on the next load: ${JSON.stringify(r.nextLoadState)}`)
   if (errors.length) failures.push(`page errors: ${errors.slice(0, 3).join(' | ')}`)
-  const line = (set) => {
-    const sum = (k) => set.reduce((n, r) => n + r[k], 0)
-    return (
-      `${set.filter((r) => r.ok).length}/${set.length} complete (${sum('arrived')}/${set.length * EVENTS}), ${sum('onUnload')} on unload + ` +
-      `${sum('onNextLoad')} on next load, ${sum('resent')} resent [${set.map((r) => `${r.onUnload}+${r.onNextLoad}`).join(' ')}]`
-    )
-  }
+  const sum = (k) => runs.reduce((n, r) => n + r[k], 0)
   return {
-    name: 'navigate away',
+    name: failing ? 'navigate away, collector down while leaving' : 'navigate away',
     ok: !failures.length,
     details: {
-      summary: `collector up: ${line(runs.slice(0, RUNS))}; collector down while leaving: ${line(runs.slice(RUNS))}`,
+      summary:
+        `${runs.filter((r) => r.ok).length}/${RUNS} runs complete (${sum('arrived')}/${RUNS * EVENTS} events): ${sum('onUnload')} arrived during unload, ` +
+        `${sum('onNextLoad')} on the next load, ${sum('resent')} resent [unload+next per run: ${runs.map((r) => `${r.onUnload}+${r.onNextLoad}`).join(' ')}]`,
       failures,
       runs,
       pageErrors: errors,
     },
   }
 }
+
+const diagnose = async (page, key) => ({
+  rowsStored: await idbCount(page, key).catch((e) => String(e)),
+  ...(await page
+    .evaluate(
+      async (key) => ({
+        reported: window.__dp?.codes,
+        backoff: localStorage.getItem(key + ':backoff'),
+        locksHeld: ((await navigator.locks?.query?.())?.held || []).map((l) => l.name),
+      }),
+      key,
+    )
+    .catch((e) => ({ error: String(e) }))),
+})
