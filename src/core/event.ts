@@ -13,6 +13,18 @@ const BAD_KEYS = ['__proto__', 'constructor', 'prototype']
  * A throwing getter, toJSON or Proxy trap makes it throw: the caller rejects the event.
  */
 export function stringify(value: unknown, maxString: number, issues: Set<Issue>): string {
+  // Fast path: a flat object of short strings, finite numbers, booleans and nulls (most
+  // events) needs no replacer, and native JSON.stringify without one is several times faster.
+  let flat = true
+  for (const k in value as object) {
+    const v = (value as Record<string, unknown>)[k]
+    const t = typeof v
+    if (!(t == 'boolean' || v === null || (t == 'string' ? (v as string).length <= maxString : t == 'number' && isFinite(v as number))) || BAD_KEYS.includes(k)) {
+      flat = false
+      break
+    }
+  }
+  if (flat && Object.getPrototypeOf(value) == Object.prototype) return JSON.stringify(value)
   const stack: unknown[] = []
   return JSON.stringify(value, function (this: unknown, key, v: unknown) {
     // `this` is the object holding `v`: drop finished siblings' subtrees from the stack

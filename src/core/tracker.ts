@@ -246,7 +246,8 @@ export function createTracker(options: TrackerOptions): Tracker {
   let stopped = false
   let stampMs = NaN
   let stamp = ''
-  const capture = (msg: Record<string, unknown>, props: unknown, field = 'properties') => {
+  /** `start`: the event's opening JSON, e.g. `{"type":"track","event":"X"` (no closing brace). */
+  const capture = (start: string, props: unknown, field = 'properties') => {
     if (stopped) return err('event_invalid', 'call after shutdown ignored')
     if (props != null && (typeof props != 'object' || Array.isArray(props))) return invalid(`${field} must be an object`)
     issues.clear()
@@ -261,7 +262,7 @@ export function createTracker(options: TrackerOptions): Tracker {
     const t = now()
     const id = uuid(t)
     if (t != stampMs) stamp = new Date((stampMs = t)).toISOString()
-    const head = `${JSON.stringify(msg).slice(0, -1)},"${field}":${body},"anonymousId":${JSON.stringify(user.a)}${
+    const head = `${start},"${field}":${body},"anonymousId":${JSON.stringify(user.a)}${
       user.u ? ',"userId":' + JSON.stringify(user.u) : ''
     },"messageId":"${id}","timestamp":"${stamp}","context":`
     const json = head + context() + '}'
@@ -272,18 +273,19 @@ export function createTracker(options: TrackerOptions): Tracker {
     }
     const rec = { id, s: json, b }
     pending.push(rec)
-    mem._put([rec])
+    mem._add(rec)
     writeTimer ||= setTimeout(writeChunk)
   }
-  const guard =
-    <A extends unknown[]>(fn: (...a: A) => void) =>
-    (...a: A) => {
+  // two fixed parameters, not ...rest: no array allocated per call in hot paths
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const guard = <F extends (a?: any, b?: any) => void>(fn: F): F =>
+    ((a?: unknown, b?: unknown) => {
       try {
-        fn(...a)
+        fn(a, b)
       } catch (e) {
         err('internal', 'unexpected: ' + e, e)
       }
-    }
+    }) as F
 
   // --- page lifecycle: hidden/unload sends now; back online retries now
   const hide = guard((e: Event) => {
@@ -314,23 +316,25 @@ export function createTracker(options: TrackerOptions): Tracker {
   return {
     track: guard((event: string, properties?: Properties) =>
       typeof event == 'string' && event
-        ? capture({ type: 'track', event: event.slice(0, s.maxStringLength) }, properties)
+        ? capture('{"type":"track","event":' + JSON.stringify(event.slice(0, s.maxStringLength)), properties)
         : invalid('track() needs an event name'),
     ),
     page: guard((properties?: Properties) => {
       if (lastPage != null && lastPage != loc.href) referrer = lastPage
       lastPage = loc.href
-      const msg: Record<string, unknown> = { type: 'page' }
-      if (typeof properties?.name == 'string') msg.name = properties.name
+      const name = properties?.name
       // non-objects go through as they are, for capture() to reject
-      capture(msg, properties == null || typeof properties == 'object' ? { ...pageProps(), ...properties } : properties)
+      capture(
+        '{"type":"page"' + (typeof name == 'string' ? ',"name":' + JSON.stringify(name.slice(0, s.maxStringLength)) : ''),
+        properties == null || typeof properties == 'object' ? { ...pageProps(), ...properties } : properties,
+      )
     }),
     identify: guard((userId: string, traits?: Properties) => {
       if ((typeof userId != 'string' && typeof userId != 'number') || userId === '') return invalid('identify() needs a userId')
       const u = String(userId)
       const t = { ...(user.u == u && user.t), ...JSON.parse(stringify(traits || {}, s.maxStringLength, new Set())) }
       write(':user', (user = { ...user, u, t }))
-      capture({ type: 'identify' }, t, 'traits')
+      capture('{"type":"identify"', t, 'traits')
     }),
     reset: guard(() => write(':user', (user = { a: uuid(now()) }))),
     on: (type, handler) => emitter._on(type, handler),

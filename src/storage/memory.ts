@@ -7,7 +7,7 @@ import { pick, type Caps, type OnDrop, type Queue } from './queue.js'
  * like the stored queue. It is what the unload path sends, and the whole queue when
  * IndexedDB is missing or broken. Synchronous: it runs inside track().
  */
-export function memoryQueue(caps: Caps, now: () => number, onDrop: OnDrop): Queue & { _all(): StoredEvent[] } {
+export function memoryQueue(caps: Caps, now: () => number, onDrop: OnDrop): Queue & { _all(): StoredEvent[]; _add(r: StoredEvent): void } {
   let list: StoredEvent[] = []
   let bytes = 0
   const keep = (f: (r: StoredEvent) => boolean) => {
@@ -16,19 +16,22 @@ export function memoryQueue(caps: Caps, now: () => number, onDrop: OnDrop): Queu
     bytes = list.reduce((n, r) => n + r.b, 0)
     return n - list.length
   }
+  /** One record, as track() adds them: no array allocated per call. */
+  const add = (r: StoredEvent) => {
+    // ids are time-ordered: appending is the rule, sorting the exception
+    if (list[0] && list[list.length - 1]!.id > r.id) list = [...list, r].sort((a, b) => (a.id < b.id ? -1 : 1))
+    else list.push(r)
+    bytes += r.b
+    let n = 0
+    for (; list.length > caps._events || bytes > caps._bytes; n++) bytes -= list.shift()!.b
+    if (n) onDrop('queue_full', n)
+  }
   return {
     _all: () => list,
     _put(records) {
-      for (const r of records) {
-        // ids are time-ordered: appending is the rule, sorting the exception
-        if (list[0] && list[list.length - 1]!.id > r.id) list = [...list, r].sort((a, b) => (a.id < b.id ? -1 : 1))
-        else list.push(r)
-        bytes += r.b
-      }
-      let n = 0
-      for (; list.length > caps._events || bytes > caps._bytes; n++) bytes -= list.shift()!.b
-      if (n) onDrop('queue_full', n)
+      records.forEach(add)
     },
+    _add: add,
     _take(maxCount, maxBytes, skip) {
       const floor = uuidFloor(now() - caps._age)
       const n = keep((r) => r.id >= floor)
