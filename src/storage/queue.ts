@@ -30,7 +30,8 @@ export function pick(sorted: StoredEvent[], maxCount: number, maxBytes: number, 
   const out: StoredEvent[] = []
   for (const r of sorted) {
     if (skip.has(r.id)) continue
-    if (out.length >= maxCount || ((maxBytes -= r.b) < 0 && out.length)) break
+    // + 1: the comma between events in the request body
+    if (out.length >= maxCount || ((maxBytes -= r.b + 1) < 0 && out.length)) break
     out.push(r)
   }
   return out
