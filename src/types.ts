@@ -79,6 +79,8 @@ export interface TrackerOptions {
   retryMax?: number
   /** Abort a request after this many ms and retry it. @example requestTimeout: 30_000 */
   requestTimeout?: number
+  /** Wait this long (ms) for IndexedDB to open before keeping the queue in memory. @example storageTimeout: 3000 */
+  storageTimeout?: number
   /** Long strings are cut to this many characters. @example maxStringLength: 10_000 */
   maxStringLength?: number
   /** Prefix of the IndexedDB database, localStorage keys and Web Lock names. @example storageKey: 'dp' */

@@ -4,7 +4,7 @@ import { collector, server } from './helpers/collector.js'
 import { sleep, stored, tracker, until } from './helpers/fixtures.js'
 import type { DesirePathError } from '../src/index.js'
 
-const status = (s: number, headers?: Record<string, string>) => new HttpResponse(null, { status: s, headers })
+const status = (s: number, headers?: Record<string, string>) => new HttpResponse(null, { status: s, ...(headers && { headers }) })
 
 describe('retries', () => {
   it('retries a failed batch with the same messageIds and deletes it once acknowledged', async () => {
