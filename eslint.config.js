@@ -18,7 +18,7 @@ export default tseslint.config(
   },
   { files: ['src/**/*.ts'], languageOptions: { globals: { ...globals.browser } } },
   {
-    files: ['test/**/*.{ts,mjs,js}', 'bench/**/*.{mjs,js}', 'examples/**/*.{mjs,js}', '*.config.{js,mjs,ts}', 'rollup.config.mjs'],
+    files: ['test/**/*.{ts,mjs,js}', 'bench/**/*.{mjs,js}', 'examples/**/*.{mjs,js}', 'scripts/**/*.mjs', '*.config.{js,mjs,ts}', 'rollup.config.mjs'],
     languageOptions: { globals: { ...globals.node, ...globals.browser, desirePath: 'readonly' } },
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-unused-expressions': 'off' },
   },
