@@ -1,5 +1,6 @@
 export type ErrorCode =
   | 'option' // bad option at creation
+  | 'definition' // a journey definition that does not validate (message starts with the JSON path)
   | 'event_invalid' // a call the SDK could not use
   | 'event_normalized' // input was changed to make it storable (cycle, function, BigInt, long string...)
   | 'event_too_large'

@@ -1,0 +1,114 @@
+import type { JsonValue } from '../types.js'
+
+/** An ISO-8601 duration: `P3D`, `PT10M`, `P1W`, `P1DT12H`, `PT0.5S`. No years or months (their length varies). */
+export type Duration = string
+
+/** Property filter operators. */
+export type FilterOp = 'eq' | 'neq' | 'in' | 'nin' | 'gt' | 'gte' | 'lt' | 'lte' | 'contains' | 'startsWith' | 'endsWith' | 'exists' | 'notExists'
+
+/**
+ * A test on one property (of an event's properties, or of the user's traits).
+ * `prop` is a dot path (`cart.total`). `value` is required except for exists/notExists;
+ * `in`/`nin` take an array; gt..lte take a number or a string (compared as such).
+ * @example { "prop": "plan", "op": "in", "value": ["pro", "team"] }
+ */
+export interface Filter {
+  prop: string
+  op: FilterOp
+  value?: JsonValue
+}
+
+/** Which events count. All fields optional; `{}` matches every event. */
+export interface EventMatch {
+  /** `event` of a track, `name` of a page */
+  name?: string
+  type?: 'track' | 'page' | 'identify'
+  /** all must hold */
+  where?: Filter[]
+}
+
+/**
+ * The rule language: JSON only, nothing executable. Exactly one key per rule object.
+ * - `all` / `any` / `not`: logic (`{ "all": [] }` is true).
+ * - `event`: at least `count` (default 1) matching events, within the trailing `within`
+ *   window if given, counted only since entering the current stage if `since: "stage"`.
+ * - `sequence`: the steps happened — `ordered` (others may come between), `strict` (one
+ *   right after the other) or `any` order — with `within` measured from the first step.
+ *   Once completed it stays true (until the stage changes, with `since: "stage"`).
+ * - `absent`: no matching event for `for`, counted from the last match or, if none,
+ *   from entering the current stage.
+ * - `trait`: a filter on the user's traits (from identify).
+ * - `page`: the current page path matches a pattern: `/projects/:id`, `/docs/*`.
+ * - `inStage`: time in the current stage is at least this long.
+ * - `stepDone`: a step (by id) of the current stage's path is done.
+ * - `ref`: a named predicate of the definition.
+ */
+export type Rule =
+  | { all: Rule[] }
+  | { any: Rule[] }
+  | { not: Rule }
+  | { event: EventMatch & { count?: number; within?: Duration; since?: 'stage' } }
+  | { sequence: { steps: EventMatch[]; mode?: 'ordered' | 'strict' | 'any'; within?: Duration; since?: 'stage' } }
+  | { absent: EventMatch & { for: Duration } }
+  | { trait: Filter }
+  | { page: string }
+  | { inStage: Duration }
+  | { stepDone: string }
+  | { ref: string }
+
+/** One step of a stage's recommended path, written by hand or by the learner. */
+export interface StepDef {
+  id: string
+  /** human words for explanations: "invite a teammate" */
+  label?: string
+  match: EventMatch
+  /** a step that successful customers take (progress counts key steps) */
+  key?: boolean
+  /** expected within this long after entering the stage */
+  expectedWithin?: Duration
+  /** share of successful customers who took this step (0..1), for explanations */
+  share?: number
+  /** probabilities of the next step, by step id (0..1 each) */
+  next?: Record<string, number>
+}
+
+/** The recommended path through one stage; steps are in the recommended order. */
+export interface PathDef {
+  steps: StepDef[]
+  /** how many customers the figures come from, for explanations */
+  basis?: number
+  /** no event at all for this long raises `idle` (default PT30M) */
+  idleAfter?: Duration
+}
+
+export interface StageDef {
+  id: string
+  name?: string
+  /** entering this stage: the furthest later stage whose entry holds wins */
+  entry: Rule
+  /** while in this stage, if this holds, go back to the previous stage */
+  demote?: Rule
+  /** no progress (step or transition) for this long raises `stalled` */
+  stall?: Duration
+  path?: PathDef
+}
+
+export interface ExitDef {
+  id: string
+  when: Rule
+}
+
+/** A journey definition: JSON, versioned, validated when loaded. */
+export interface JourneyDefinition {
+  id: string
+  /** `MAJOR.MINOR` or `MAJOR.MINOR.PATCH` */
+  version: string
+  stages: StageDef[]
+  exits?: ExitDef[]
+  goal?: Rule
+  predicates?: Record<string, Rule>
+  /** read by the nudges module */
+  nudges?: unknown[]
+  /** read by the nudges module */
+  policy?: Record<string, unknown>
+}
