@@ -35,8 +35,8 @@ export interface EventMatch {
  * - `sequence`: the steps happened — `ordered` (others may come between), `strict` (one
  *   right after the other) or `any` order — with `within` measured from the first step.
  *   Once completed it stays true (until the stage changes, with `since: "stage"`).
- * - `absent`: no matching event for `for`, counted from the last match or, if none,
- *   from entering the current stage.
+ * - `absent`: no matching event for `for`, counted from the later of the last match and
+ *   entering the current stage.
  * - `trait`: a filter on the user's traits (from identify).
  * - `page`: the current page path matches a pattern: `/projects/:id`, `/docs/*`.
  * - `inStage`: time in the current stage is at least this long.
