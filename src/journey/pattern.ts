@@ -15,6 +15,12 @@ export function matchPath(pattern: string, path: string): boolean {
 
 const split = (path: string) => path.split(/[?#]/)[0]!.split('/').filter(Boolean)
 
-/** Whether a pattern is well formed (for validation): starts with `/` or is `*`; `*` only last. */
+/**
+ * Whether a pattern is well formed (for validation): starts with `/` or is `*`; `*` only as
+ * the whole last segment; no bare `:`. `?` and `#` are refused: matching ignores the query
+ * and fragment, so `/search?q=x` would silently match every `/search`. A `*` inside a
+ * segment (`/docs*`) is refused too: it would be compared literally, not as a wildcard.
+ */
 export const validPattern = (p: unknown): boolean =>
-  typeof p == 'string' && (p == '*' || (p[0] == '/' && !split(p).some((seg, i, all) => (seg == '*' && i != all.length - 1) || seg == ':')))
+  typeof p == 'string' &&
+  (p == '*' || (p[0] == '/' && !/[?#]/.test(p) && !split(p).some((seg, i, all) => seg == ':' || (seg.includes('*') && (seg != '*' || i != all.length - 1)))))

@@ -100,6 +100,8 @@ export interface ExitDef {
 
 /** A journey definition: JSON, versioned, validated when loaded. */
 export interface JourneyDefinition {
+  /** for editors: `https://desire-path.dev/schema/journey-definition.json` (shipped as `desire-path/journey.schema.json`) */
+  $schema?: string
   id: string
   /** `MAJOR.MINOR` or `MAJOR.MINOR.PATCH` */
   version: string
