@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
+import { IDBFactory } from 'fake-indexeddb'
+import { createEngine, foldAll } from './engine.js'
+import type { JourneyEvent } from './rules.js'
+import { journeyStore } from './store.js'
+import type { JourneyDefinition } from './types.js'
+
+const def: JourneyDefinition = {
+  id: 'j',
+  version: '1.0',
+  stages: [
+    { id: 'A', entry: { all: [] } },
+    { id: 'B', entry: { event: { name: 'x', count: 2 } } },
+    { id: 'C', entry: { sequence: { steps: [{ name: 'y' }, { name: 'z' }] } }, demote: { event: { name: 'w' } } },
+    { id: 'D', entry: { event: { name: 'z', count: 3 } } },
+  ],
+  exits: [{ id: 'gone', when: { event: { name: 'q', count: 2 } } }],
+}
+const engine = createEngine(def)
+const ev = (name: string, t: number, id: string): JourneyEvent => ({ type: 'track', event: name, messageId: id, anonymousId: 'a', t })
+const history = fc.array(fc.record({ name: fc.constantFrom('x', 'y', 'z', 'w', 'q', 'n'), t: fc.integer({ min: 0, max: 1000 }) }), { maxLength: 30 })
+const build = (raw: { name: string; t: number }[]) => raw.map((r, i) => ev(r.name, r.t, 'e' + String(i).padStart(3, '0')))
+const ids = (d: { messageId: string }[]) => d.map((x) => x.messageId)
+
+describe('journey store (IndexedDB, shared by tabs)', () => {
+  it('two tabs applying interleaved batches agree, and each derived event comes out of one tab', async () => {
+    await fc.assert(
+      fc.asyncProperty(history, fc.array(fc.boolean(), { minLength: 30, maxLength: 30 }), async (raw, which) => {
+        const factory = new IDBFactory()
+        const tabs = [journeyStore(factory, 'j', engine), journeyStore(factory, 'j', engine)]
+        const events = build(raw)
+        const out = await Promise.all(events.map((e, i) => tabs[which[i] ? 1 : 0]!.apply([e])))
+        const expected = foldAll(engine, events)
+        expect(await tabs[0]!.load()).toEqual(expected.state)
+        expect(await tabs[1]!.load()).toEqual(expected.state)
+        // no derived event twice across the tabs, and every one of the final history went
+        // out (a late event can also make some already sent ones obsolete: those stay sent)
+        const all = ids(out.flatMap((r) => r.derived))
+        expect(new Set(all).size).toBe(all.length)
+        for (const id of ids(expected.derived)) expect(all).toContain(id)
+        tabs.forEach((t) => t.close())
+      }),
+      { numRuns: 40 },
+    )
+  })
+
+  it('ignores duplicates and survives a reload', async () => {
+    const factory = new IDBFactory()
+    const a = journeyStore(factory, 'j', engine)
+    const events = [ev('x', 1, 'a1'), ev('x', 2, 'a2')]
+    const first = await a.apply(events)
+    expect(first.state.history.map((h) => h.to)).toEqual(['A', 'B'])
+    const again = await a.apply(events)
+    expect(again.derived).toEqual([])
+    a.close()
+    const reloaded = journeyStore(factory, 'j', engine)
+    expect(await reloaded.load()).toEqual(first.state)
+  })
+
+  it('a late event re-folds the retained history', async () => {
+    const factory = new IDBFactory()
+    const s = journeyStore(factory, 'j', engine)
+    await s.apply([ev('z', 30, 'b')]) // y then z makes C; z arrives first
+    const r = await s.apply([ev('y', 10, 'a')])
+    expect(r.state.history.map((h) => h.to)).toEqual(foldAll(engine, [ev('y', 10, 'a'), ev('z', 30, 'b')]).state.history.map((h) => h.to))
+    expect(r.state.history.at(-1)!.to).toBe('C')
+  })
+
+  it('prunes past the cap into a checkpoint: late re-folds stay exact', async () => {
+    const factory = new IDBFactory()
+    const s = journeyStore(factory, 'j', engine, 5)
+    const events = build([{ name: 'x', t: 1 }, { name: 'x', t: 2 }, { name: 'y', t: 3 }, { name: 'n', t: 4 }, { name: 'n', t: 5 }, { name: 'n', t: 6 }, { name: 'n', t: 7 }, { name: 'n', t: 20 }])
+    for (const e of events) await s.apply([e])
+    const late = ev('z', 10, 'late')
+    const r = await s.apply([late])
+    expect(r.state).toEqual(foldAll(engine, [...events, late]).state)
+  })
+
+  it('a new definition version re-folds retained history and marks what it finds as backfill', async () => {
+    const factory = new IDBFactory()
+    await journeyStore(factory, 'j', engine).apply([ev('x', 1, 'a'), ev('x', 2, 'b')])
+    const v2 = createEngine({ ...def, version: '1.1', stages: def.stages.map((st) => (st.id == 'B' ? { ...st, entry: { event: { name: 'x', count: 1 } } } : st)) })
+    const r = await journeyStore(factory, 'j', v2).load()
+    expect(r.def).toBe('j@1.1')
+    // x now enters B at once: the furthest stage wins, A is recorded as skipped
+    expect(r.history).toEqual([{ from: null, to: 'B', at: 1, cause: 'a', skipped: ['A'], backfill: true }])
+  })
+
+  it('tick and assert go through the shared state', async () => {
+    const factory = new IDBFactory()
+    const s = journeyStore(factory, 'j', engine)
+    await s.apply([ev('n', 1, 'a')])
+    const r = await s.assert('C', 5)
+    expect(r.derived.map((d) => d.properties.to)).toEqual(['C'])
+    expect((await journeyStore(factory, 'j', engine).load()).history.at(-1)!.to).toBe('C')
+  })
+})

@@ -1,0 +1,164 @@
+import { wrap, type IDBPDatabase, type IDBPObjectStore } from 'idb'
+import type { DerivedEvent, Engine, JourneyState } from './engine.js'
+import type { JourneyEvent } from './rules.js'
+
+type Store = IDBPObjectStore<unknown, string[], string, 'readwrite'>
+const STATE = 'state'
+const EVENTS = 'events'
+/** Sort key of an event, the same as the engine's: time, then messageId (a UUIDv7 counter). */
+const key = (e: JourneyEvent): [number, string] => [e.t, e.messageId]
+
+interface Saved {
+  /** the folded state */
+  s: JourneyState
+  /** the state after folding every pruned event: re-folds start here */
+  base: JourneyState | null
+  /** ids of the derived events emitted lately (ids are content-based): a re-fold emits only the others */
+  ids: string[]
+}
+
+/** How many emitted ids are remembered: far more than a re-fold can re-derive in practice. */
+const REMEMBER = 2000
+
+export interface Applied {
+  state: JourneyState
+  /** new derived events, each emitted by exactly one tab: send them through the pipeline */
+  derived: DerivedEvent[]
+}
+
+export interface JourneyStore {
+  /** the shared state now */
+  load(): Promise<JourneyState>
+  /** folds events (any order, duplicates ignored) into the shared state */
+  apply(events: JourneyEvent[]): Promise<Applied>
+  /** time-based rules at `now` */
+  tick(now: number): Promise<Applied>
+  /** the host asserts a stage (forward only) */
+  assert(stage: string, now: number): Promise<Applied>
+  close(): void
+}
+
+/**
+ * The journey state of this browser profile, in IndexedDB, shared by its tabs.
+ *
+ * Every update is one readwrite transaction: read the state, fold, write it back.
+ * IndexedDB runs readwrite transactions on the same stores one at a time across tabs,
+ * so concurrent tabs never lose each other's updates, and each derived event comes out
+ * of exactly one of them. Events are retained (up to `retain`) so that a late event
+ * (older than the last folded one) or a new definition version re-folds the history;
+ * events pruned past the cap are folded into a checkpoint first, so a re-fold from the
+ * checkpoint gives the same state as folding everything.
+ */
+export function journeyStore(factory: IDBFactory, name: string, engine: Engine, retain = 5000): JourneyStore {
+  const tag = engine.init().def
+  let conn: Promise<IDBPDatabase> | undefined
+  const open = () =>
+    (conn ||= new Promise<IDBPDatabase>((resolve, reject) => {
+      const req = factory.open(name, 1)
+      req.onupgradeneeded = () => {
+        req.result.createObjectStore(STATE)
+        // compound key: getAll() returns events sorted as the engine folds them
+        req.result.createObjectStore(EVENTS, { keyPath: ['t', 'messageId'] })
+      }
+      req.onerror = () => reject(req.error)
+      req.onsuccess = () => {
+        const db = req.result
+        db.onversionchange = db.onclose = () => {
+          db.close()
+          conn = undefined
+        }
+        resolve(wrap(db))
+      }
+    }))
+
+  /** Folds `events` (sorted) from `from`; returns the state and its derived events. */
+  const run = (from: JourneyState, events: JourneyEvent[], backfill?: boolean) => {
+    let s = from
+    const derived: DerivedEvent[] = []
+    for (const e of events) {
+      const r = engine.fold(s, e, backfill)
+      s = r.state
+      derived.push(...r.derived)
+    }
+    return { s, derived }
+  }
+
+  /** Keeps the derived events not emitted before, and remembers them. */
+  const fresh = (saved: Saved, derived: DerivedEvent[]) => {
+    const seen = new Set(saved.ids)
+    const out = derived.filter((d) => !seen.has(d.messageId))
+    saved.ids = saved.ids.concat(out.map((d) => d.messageId)).slice(-REMEMBER)
+    return out
+  }
+
+  /** One readwrite transaction: read the saved journey, let `fn` change it, write it back. */
+  const update = async (fn: (saved: Saved, events: Store) => Promise<DerivedEvent[]>): Promise<Applied> => {
+    const tx = (await open()).transaction([STATE, EVENTS], 'readwrite')
+    const states = tx.objectStore(STATE)
+    const events = tx.objectStore(EVENTS) as Store
+    let saved = (await states.get(engine.def.id)) as Saved | undefined
+    let derived: DerivedEvent[] = []
+    if (saved?.s.def != tag) {
+      // First use, or a new definition version: re-fold the retained events. After a
+      // version change every transition found is reported again, marked backfill; the
+      // ones that did not change keep their ids, so collectors dedupe them.
+      const r = run(engine.init(), (await events.getAll()) as JourneyEvent[], !!saved)
+      const before = saved?.ids || []
+      saved = { s: r.s, base: null, ids: before }
+      derived = fresh(saved, r.derived)
+    }
+    derived = derived.concat(fresh(saved, await fn(saved, events)))
+    await Promise.all([states.put(saved, engine.def.id), tx.done])
+    return { state: saved.s, derived }
+  }
+
+  /** Past the cap, the oldest events are folded into the checkpoint, then deleted. */
+  const prune = async (saved: Saved, events: Store) => {
+    const n = (await events.count()) - retain
+    if (n <= 0) return
+    const old = (await events.getAll(null, n)) as JourneyEvent[]
+    saved.base = run(saved.base || engine.init(), old).s
+    await events.delete(IDBKeyRange.upperBound(key(old[old.length - 1]!)))
+  }
+
+  const step = (fn: (s: JourneyState) => { state: JourneyState; derived: DerivedEvent[] }) =>
+    update(async (saved) => {
+      const r = fn(saved.s)
+      saved.s = r.state
+      return r.derived
+    })
+
+  return {
+    load: async () => (await update(async () => [])).state,
+    apply: (incoming) =>
+      update(async (saved, events) => {
+        const derived: DerivedEvent[] = []
+        let late = false
+        for (const e of [...incoming].sort((a, b) => a.t - b.t || (a.messageId < b.messageId ? -1 : 1))) {
+          if ((await events.getKey(key(e))) !== undefined) continue // seen before: a duplicate
+          await events.put(e)
+          const r = engine.fold(saved.s, e)
+          late ||= !!r.late
+          if (!late) {
+            saved.s = r.state
+            derived.push(...r.derived)
+          }
+        }
+        if (late) {
+          // An event older than one already folded: re-fold from the checkpoint; the
+          // derived events that were already emitted have the same ids and are dropped.
+          const r = run(saved.base || engine.init(), (await events.getAll()) as JourneyEvent[])
+          saved.s = r.s
+          return r.derived
+        }
+        await prune(saved, events)
+        return derived
+      }),
+    tick: (now) => step((s) => engine.tick(s, now)),
+    assert: (stage, now) => step((s) => engine.assert(s, stage, now)),
+    close() {
+      void conn?.then((db) => db.close(), () => 0)
+      conn = undefined
+    },
+  }
+}
