@@ -9,7 +9,12 @@ const dist = !!process.env.DIST
 export default defineConfig({
   define: { __VERSION__: JSON.stringify(version) },
   resolve: {
-    alias: dist ? [{ find: /^(\.\.\/)+src\/index\.js$/, replacement: fileURLToPath(new URL('./dist/index.js', import.meta.url)) }] : [],
+    alias: dist
+      ? [
+          { find: /^(\.\.\/)+src\/index\.js$/, replacement: fileURLToPath(new URL('./dist/index.js', import.meta.url)) },
+          { find: /^(\.\.\/)+src\/journey\/index\.js$/, replacement: fileURLToPath(new URL('./dist/journey.js', import.meta.url)) },
+        ]
+      : [],
   },
   test: {
     environment: 'jsdom',

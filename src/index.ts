@@ -11,4 +11,5 @@ export type {
   Dropped,
   DropReason,
   Sent,
+  StageChange,
 } from './types.js'

@@ -22,14 +22,29 @@ export interface Sent {
   ids: string[]
 }
 
+/** A stage change, as `dp.on('stage')` reports it (also in every tab of the origin). */
+export interface StageChange {
+  from: string | null
+  to: string
+  /** ms since the epoch */
+  at: number
+  /** messageId of the event that caused it, `tick`, `host` (dp.stage) or `demote:<cause>` */
+  cause: string
+  /** stages passed over on the way */
+  skipped?: string[]
+  /** found by re-folding history under a new definition version */
+  backfill?: true
+}
+
 /** Event map of `dp.on(type, handler)`. */
 export interface TrackerEvents {
   error: import('./core/errors.js').DesirePathError
   sent: Sent
   dropped: Dropped
+  stage: StageChange
 }
 
-/** One queued event, as stored: id = messageId, s = JSON text, b = UTF-8 bytes. @internal */
+/** One queued event, as stored: id = queue key (a UUIDv7; the messageId unless the event is derived), s = JSON text, b = UTF-8 bytes. @internal */
 export interface StoredEvent {
   id: string
   s: string
@@ -91,6 +106,13 @@ export interface TrackerOptions {
   onError?: (error: import('./core/errors.js').DesirePathError) => void
   /** Use IndexedDB only when `true` (default); `false` keeps the queue in memory. */
   persist?: boolean
+  /**
+   * A journey definition (JSON). Needs `createTracker` from `desire-path/journey`, so that
+   * hosts without journeys don't ship the engine. @example journey: await (await fetch('/journey.json')).json()
+   */
+  journey?: import('./journey/types.js').JourneyDefinition
+  /** @internal the slot `desire-path/journey` plugs into */
+  $plugin?: (core: import('./core/tracker.js').Core) => import('./core/tracker.js').Plugin
 
   // Platform pieces, with real defaults; for tests and odd hosts.
   fetch?: typeof fetch

@@ -1,4 +1,6 @@
 import type { DropReason, JsonValue, Properties, StoredEvent, TrackerEvents, TrackerOptions } from '../types.js'
+import type { JourneySnapshot } from '../journey/engine.js'
+import type { Emitter } from './emitter.js'
 import { createEmitter } from './emitter.js'
 import { DesirePathError, type ErrorCode } from './errors.js'
 import { stringify, type Issue } from './event.js'
@@ -48,10 +50,48 @@ export interface Tracker {
   flush(): Promise<void>
   /** Flushes, then stops timers and listeners; later calls are ignored. @example await dp.shutdown() */
   shutdown(): Promise<void>
+  /**
+   * The journey now: stage, since when, history, progress along the path, next step and
+   * active signals. `null` without a journey (see `desire-path/journey`).
+   * @example const { stage, next, signals } = dp.journey() ?? {}
+   */
+  journey(): JourneySnapshot | null
+  /**
+   * Asserts that the customer reached a stage (forward only; a stage behind is ignored).
+   * @example dp.stage('onboarding')
+   */
+  stage(id: string): void
   /** The persisted anonymous id. */
   readonly anonymousId: string
   /** The identified user, if any. */
   readonly userId: string | undefined
+}
+
+/**
+ * @internal What a plugin (desire-path/journey) gets from the core. `$` members cross
+ * bundle chunks, so they are not mangled like `_` members.
+ */
+export interface Core {
+  /** sends a derived event through the pipeline with its own (deterministic) id and time */
+  $derive(event: string, properties: Record<string, JsonValue>, id: string, t: number): void
+  $emit: Emitter<TrackerEvents>['_emit']
+  $report(e: DesirePathError): void
+  /** merges into every event's `context` from now on */
+  $context(extra: Record<string, JsonValue>): void
+  $key: string
+  $idb: IDBFactory | undefined
+  $now: () => number
+  $doc: Document
+  $win: Window | undefined
+  $BC: typeof BroadcastChannel | undefined
+}
+/** @internal What the core asks of a plugin. */
+export interface Plugin {
+  /** an event this tab captured (not derived ones) */
+  $event(rec: StoredEvent): void
+  $journey(): JourneySnapshot | null
+  $stage(id: string): void
+  $stop(): Promise<void>
 }
 
 const WRITE_CHUNK = 500
@@ -125,7 +165,7 @@ export function createTracker(options: TrackerOptions): Tracker {
 
   // --- context: static part once, page part recomputed only when it changes
   const issues = new Set<Issue>()
-  const base = {
+  let base: Record<string, unknown> = {
     library: LIB,
     locale: nav?.language,
     userAgent: nav?.userAgent,
@@ -247,7 +287,7 @@ export function createTracker(options: TrackerOptions): Tracker {
   let stampMs = NaN
   let stamp = ''
   /** `start`: the event's opening JSON, e.g. `{"type":"track","event":"X"` (no closing brace). */
-  const capture = (start: string, props: unknown, field = 'properties') => {
+  const capture = (start: string, props: unknown, field = 'properties', fixedId?: string, at?: number) => {
     if (stopped) return err('event_invalid', 'call after shutdown ignored')
     if (props != null && (typeof props != 'object' || Array.isArray(props))) return invalid(`${field} must be an object`)
     issues.clear()
@@ -259,8 +299,8 @@ export function createTracker(options: TrackerOptions): Tracker {
       return invalid(`${field} unreadable: ${e}`) // a throwing getter or Proxy trap
     }
     if (issues.size) err('event_normalized', `${field} cleaned: ${[...issues]}`)
-    const t = now()
-    const id = uuid(t)
+    const t = at ?? now()
+    const id = fixedId || uuid(t)
     if (t != stampMs) stamp = new Date((stampMs = t)).toISOString()
     const head = `${start},"${field}":${body},"anonymousId":${JSON.stringify(user.a)}${
       user.u ? ',"userId":' + JSON.stringify(user.u) : ''
@@ -271,10 +311,13 @@ export function createTracker(options: TrackerOptions): Tracker {
       dropped('too_large', 1)
       return err('event_too_large', `${b} bytes > maxEventBytes, dropped`)
     }
-    const rec = { id, s: json, b }
+    // The queue key orders and ages the queue, so it is always a fresh UUIDv7; a derived
+    // event's deterministic messageId (a hash, not time-ordered) stays in the body.
+    const rec = { id: fixedId ? uuid(now()) : id, s: json, b }
     pending.push(rec)
     mem._add(rec)
     writeTimer ||= setTimeout(writeChunk)
+    if (!fixedId) plugin?.$event(rec)
   }
   // two fixed parameters, not ...rest: no array allocated per call in hot paths
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -309,6 +352,21 @@ export function createTracker(options: TrackerOptions): Tracker {
     w?.[m]('online', online)
   }
   listen(true)
+  const plugin = o.$plugin?.({
+    $derive: (event, props, id, t) => capture('{"type":"track","event":' + JSON.stringify(event), props, 'properties', id, t),
+    $emit: emitter._emit,
+    $report: report,
+    $context(extra) {
+      base = { ...base, ...extra }
+      ctxKey = ''
+    },
+    $key: key,
+    $idb: idbf,
+    $now: now,
+    $doc: doc,
+    $win: w,
+    $BC: BC,
+  })
   // Events left by earlier page loads go out soon after load (not on the first tick,
   // so the page's own first events still batch up).
   flusher._schedule(Math.min(s.flushInterval, 1000))
@@ -338,9 +396,12 @@ export function createTracker(options: TrackerOptions): Tracker {
     }),
     reset: guard(() => write(':user', (user = { a: uuid(now()) }))),
     on: (type, handler) => emitter._on(type, handler),
+    journey: () => safe(() => plugin?.$journey()) ?? null,
+    stage: guard((id: string) => (plugin ? plugin.$stage(id) : err('event_invalid', 'stage() needs a journey'))),
     flush: () => flusher._flush(),
     async shutdown() {
       if (stopped) return
+      await plugin?.$stop()
       await flusher._flush()
       stopped = true
       flusher._stop()
@@ -361,5 +422,5 @@ export function createTracker(options: TrackerOptions): Tracker {
 function inert(): Tracker {
   const no = () => {}
   const done = async () => {}
-  return { track: no, page: no, identify: no, reset: no, on: () => no, flush: done, shutdown: done, anonymousId: '', userId: undefined }
+  return { track: no, page: no, identify: no, reset: no, on: () => no, journey: () => null, stage: no, flush: done, shutdown: done, anonymousId: '', userId: undefined }
 }

@@ -53,8 +53,9 @@ describe('rule kinds', () => {
     ['all', { all: [{ event: { name: 'X' } }, { event: { name: 'Y' } }] }, [ev('X', 1), ev('Y', 2)], true],
     ['all, one missing', { all: [{ event: { name: 'X' } }, { event: { name: 'Y' } }] }, [ev('X', 1)], false],
     ['any', { any: [{ event: { name: 'X' } }, { event: { name: 'Y' } }] }, [ev('Y', 1)], true],
-    ['not', { not: { event: { name: 'X' } } }, [ev('Y', 1)], true],
-    ['not, negated', { not: { event: { name: 'X' } } }, [ev('X', 1)], false],
+    // (a bare `not` holds before any event, so the load tick would enter B: pair it with Y)
+    ['not', { all: [{ event: { name: 'Y' } }, { not: { event: { name: 'X' } } }] }, [ev('Y', 1)], true],
+    ['not, negated', { all: [{ event: { name: 'Y' } }, { not: { event: { name: 'X' } } }] }, [ev('X', 1), ev('Y', 2)], false],
     ['ref', { ref: 'hasX' }, [ev('X', 1)], true],
   ])('%s', (_name, rule, events, entered) => {
     expect(stageAfter(when(rule, { predicates: { hasX: { event: { name: 'X' } } } }), events)).toBe(entered ? 'B' : 'A')

@@ -212,11 +212,15 @@ export function createEngine(def: JourneyDefinition): Engine {
     const s = copy(state)
     const derived: DerivedEvent[] = []
     const emit = emitter(s, derived, backfill)
-    if (s.last == '') {
+    const first = s.last == ''
+    if (first) {
       s.since = e.t // before any stage, "since" is the first event
       s.subject = e.anonymousId || e.userId || ''
     }
     s.last = k
+    // A live page ticks at load, before its first event: stages whose entry needs no event
+    // are entered then. A replay does the same here, so both derive the same transitions.
+    if (first) settle(s, e.t, 'tick', emit, backfill)
     for (const o of c.observers) o.obs(s.r, e)
     if (e.type == 'identify' && e.traits) s.traits = { ...s.traits, ...e.traits }
     if (e.type == 'page' && typeof e.properties?.path == 'string') s.page = e.properties.path
@@ -235,6 +239,8 @@ export function createEngine(def: JourneyDefinition): Engine {
     init: () => ({ def: tag, stage: -1, since: 0, history: [], steps: {}, progress: 0, last: '', traits: {}, subject: '', r: Array(c.slots()).fill(null), n: 0 }),
     fold,
     tick(state, now) {
+      // a journey starts with the customer's first event (which also names the customer)
+      if (!state.last) return { state, derived: [] }
       // time never runs backwards inside a journey
       const t = Math.max(now, lastTime(state))
       const s = copy(state)

@@ -1,5 +1,6 @@
 // desire-path/journey: the journey engine as pure functions, for the browser, Node (the
 // learner) and the devtools overlay. Nothing here touches the DOM, a clock or storage.
+export { createTracker } from './tracker.js'
 export { validateDefinition } from './validate.js'
 export { createEngine, foldAll, detId } from './engine.js'
 export type { Engine, JourneyState, JourneySnapshot, DerivedEvent, Transition, Signal, SignalKind, Step } from './engine.js'

@@ -27,8 +27,8 @@ export interface Applied {
 }
 
 export interface JourneyStore {
-  /** the shared state now */
-  load(): Promise<JourneyState>
+  /** the shared state now (and, after a definition change, what re-folding found) */
+  load(): Promise<Applied>
   /** folds events (any order, duplicates ignored) into the shared state */
   apply(events: JourneyEvent[]): Promise<Applied>
   /** time-based rules at `now` */
@@ -129,7 +129,7 @@ export function journeyStore(factory: IDBFactory, name: string, engine: Engine, 
     })
 
   return {
-    load: async () => (await update(async () => [])).state,
+    load: () => update(async () => []),
     apply: (incoming) =>
       update(async (saved, events) => {
         const derived: DerivedEvent[] = []

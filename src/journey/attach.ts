@@ -1,0 +1,161 @@
+import { DesirePathError } from '../core/errors.js'
+import type { Core, Plugin } from '../core/tracker.js'
+import type { StageChange, StoredEvent } from '../types.js'
+import { createEngine, type DerivedEvent, type Engine, type JourneyState } from './engine.js'
+import type { JourneyEvent } from './rules.js'
+import { journeyStore, type Applied, type JourneyStore } from './store.js'
+import type { JourneyDefinition } from './types.js'
+
+/** Time-based rules are re-evaluated this often while the page is visible. */
+const TICK = 60_000
+
+/** The same journey in memory only, for when IndexedDB is unusable: per tab, lost on reload. */
+function memoryStore(engine: Engine, start: JourneyState): JourneyStore {
+  let s = start
+  let events: JourneyEvent[] = []
+  const emitted = new Set<string>()
+  const out = (derived: DerivedEvent[]): Applied => ({ state: s, derived: derived.filter((d) => !emitted.has(d.messageId) && emitted.add(d.messageId)) })
+  return {
+    load: async () => ({ state: s, derived: [] }),
+    async apply(incoming) {
+      const fresh = incoming.filter((e) => !events.some((x) => x.messageId == e.messageId))
+      events = events.concat(fresh).slice(-5000)
+      const derived: DerivedEvent[] = []
+      for (const e of fresh.sort((a, b) => a.t - b.t || (a.messageId < b.messageId ? -1 : 1))) {
+        const r = engine.fold(s, e)
+        if (r.late) {
+          // re-fold what is kept (the memory store keeps no checkpoint)
+          let state = engine.init()
+          for (const x of [...events].sort((a, b) => a.t - b.t || (a.messageId < b.messageId ? -1 : 1))) {
+            const f = engine.fold(state, x)
+            state = f.state
+            derived.push(...f.derived)
+          }
+          s = state
+          return out(derived)
+        }
+        s = r.state
+        derived.push(...r.derived)
+      }
+      return out(derived)
+    },
+    tick: async (now) => {
+      const r = engine.tick(s, now)
+      s = r.state
+      return out(r.derived)
+    },
+    assert: async (id, now) => {
+      const r = engine.assert(s, id, now)
+      s = r.state
+      return out(r.derived)
+    },
+    close() {},
+  }
+}
+
+/** A stored event (the JSON the core built) as the engine sees it. */
+const toJourneyEvent = (rec: StoredEvent): JourneyEvent => {
+  const e = JSON.parse(rec.s) as JourneyEvent & { timestamp: string }
+  e.t = Date.parse(e.timestamp)
+  return e
+}
+
+/**
+ * Plugs a journey into the core tracker. Events this tab captures are folded, a tick at a
+ * time, into the state shared by the origin's tabs (IndexedDB; see store.ts); derived
+ * events go through the normal pipeline with their deterministic ids; stage changes are
+ * reported to `dp.on('stage')` here and, through a BroadcastChannel, in the other tabs.
+ */
+export function journeyPlugin(def: JourneyDefinition): (core: Core) => Plugin {
+  const engine = createEngine(def)
+  return (core) => {
+    let state = engine.init()
+    let persistent = !!core.$idb
+    let store: JourneyStore = persistent ? journeyStore(core.$idb!, core.$key + ':journey', engine) : memoryStore(engine, state)
+    let buffer: StoredEvent[] = []
+    let timer: ReturnType<typeof setTimeout> | undefined
+    let chain: Promise<unknown> = Promise.resolve()
+    const doc = core.$doc
+    let bc: BroadcastChannel | undefined
+    try {
+      bc = core.$BC && new core.$BC(core.$key + ':journey')
+    } catch {
+      /* opaque origin: tabs won't hear each other's transitions until they reload */
+    }
+
+    /** Takes a newer shared state; reports its transitions to local listeners. */
+    const adopt = (next: JourneyState, changes: StageChange[]) => {
+      const before = state.stage
+      state = next
+      if (state.stage != before) core.$context({ journey: { id: def.id, stage: def.stages[state.stage]?.id ?? null } })
+      for (const c of changes) core.$emit('stage', c)
+    }
+    const changesOf = (derived: DerivedEvent[]): StageChange[] =>
+      derived
+        .filter((d) => d.event == 'Journey Stage Entered')
+        .map((d) => {
+          const p = d.properties as unknown as StageChange & { skipped: string[] }
+          return { from: p.from, to: p.to, at: d.t, cause: p.cause, ...(p.skipped[0] && { skipped: p.skipped }), ...(p.backfill && { backfill: true as const }) }
+        })
+
+    /** Runs one store operation after the previous ones; falls back to memory if IndexedDB fails. */
+    const run = (op: (s: JourneyStore) => Promise<Applied>) =>
+      (chain = chain.then(async () => {
+        let r: Applied
+        try {
+          r = await op(store)
+        } catch (e) {
+          if (!persistent) throw e
+          persistent = false
+          core.$report(new DesirePathError('storage_fallback', 'journey state kept in memory: ' + e, e))
+          store = memoryStore(engine, state)
+          r = await op(store)
+        }
+        for (const d of r.derived) core.$derive(d.event, d.properties, d.messageId, d.t)
+        const changes = changesOf(r.derived)
+        adopt(r.state, changes)
+        if (r.derived[0])
+          try {
+            bc?.postMessage({ s: r.state, c: changes })
+          } catch {
+            /* closed */
+          }
+      }).catch((e) => core.$report(new DesirePathError('internal', 'journey: ' + e, e))))
+
+    const flush = () => {
+      clearTimeout(timer)
+      timer = undefined
+      const batch = buffer
+      buffer = []
+      if (batch[0]) run((s) => s.apply(batch.map(toJourneyEvent)))
+      return chain
+    }
+    const tick = () => run((s) => s.tick(core.$now()))
+    const visible = () => doc.visibilityState != 'hidden' && tick()
+    const every = setInterval(() => doc.visibilityState != 'hidden' && tick(), TICK)
+    if (bc) bc.onmessage = (m: MessageEvent<{ s: JourneyState; c: StageChange[] }>) => adopt(m.data.s, m.data.c)
+    doc.addEventListener('visibilitychange', visible)
+    // load the shared state, then a first tick: time may have passed since the last visit
+    run((s) => s.load())
+    tick()
+
+    return {
+      $event(rec) {
+        buffer.push(rec)
+        timer ||= setTimeout(flush)
+      },
+      $journey: () => engine.snapshot(state, core.$now()),
+      $stage(id) {
+        if (!def.stages.some((s) => s.id == id)) return core.$report(new DesirePathError('event_invalid', `stage("${id}"): no such stage`))
+        run((s) => s.assert(id, core.$now()))
+      },
+      async $stop() {
+        clearInterval(every)
+        doc.removeEventListener('visibilitychange', visible)
+        await flush()
+        bc?.close()
+        store.close()
+      },
+    }
+  }
+}
