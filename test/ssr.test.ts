@@ -22,3 +22,18 @@ describe('server-side rendering (no DOM)', () => {
     expect(() => createTracker({ endpoint: '' })).toThrow(/"endpoint"/)
   })
 })
+
+describe('server-side rendering with journeys', () => {
+  it('desire-path/journey imports and creates a harmless tracker without a DOM (the definition is still checked)', async () => {
+    const { createTracker } = await import('../src/journey/index.js')
+    const journey = { id: 'j', version: '1.0', stages: [{ id: 'a', entry: { all: [] } }] }
+    const dp = createTracker({ endpoint: 'https://collector.example.com/v1/batch', journey })
+    expect(() => {
+      dp.track('E')
+      dp.stage('a')
+    }).not.toThrow()
+    expect(dp.journey()).toBeNull()
+    await expect(dp.shutdown()).resolves.toBeUndefined()
+    expect(() => createTracker({ endpoint: 'https://c.example/v1/batch', journey: { ...journey, stages: [] } })).toThrow(/stages: must be an array of 1 to 64 items/)
+  })
+})
