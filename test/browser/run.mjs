@@ -22,6 +22,8 @@ const SCENARIOS = [
   { file: 'navigate-away.mjs', timeout: 120_000 },
   { file: 'navigate-away-offline.mjs', timeout: 120_000 },
   { file: 'idb-unavailable.mjs', timeout: 120_000 },
+  { file: 'journey-reload.mjs', timeout: 60_000 },
+  { file: 'journey-tabs.mjs', timeout: 60_000 },
 ]
 
 if (!existsSync(IIFE)) {
