@@ -58,13 +58,14 @@ describe('journey store (IndexedDB, shared by tabs)', () => {
     expect((await reloaded.load()).state).toEqual(first.state)
   })
 
-  it('a late event re-folds the retained history', async () => {
+  it('a late event re-folds the retained history; what that finds goes out marked backfill', async () => {
     const factory = new IDBFactory()
     const s = journeyStore(factory, 'j', engine)
     await s.apply([ev('z', 30, 'b')]) // y then z makes C; z arrives first
     const r = await s.apply([ev('y', 10, 'a')])
     expect(r.state.history.map((h) => h.to)).toEqual(foldAll(engine, [ev('y', 10, 'a'), ev('z', 30, 'b')]).state.history.map((h) => h.to))
     expect(r.state.history.at(-1)!.to).toBe('C')
+    expect(r.derived.map((d) => [d.event, d.properties.to, d.properties.backfill])).toEqual([['Journey Stage Entered', 'C', true]])
   })
 
   it('prunes past the cap into a checkpoint: late re-folds stay exact', async () => {

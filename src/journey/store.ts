@@ -147,9 +147,11 @@ export function journeyStore(factory: IDBFactory, name: string, engine: Engine, 
         if (late) {
           // An event older than one already folded: re-fold from the checkpoint; the
           // derived events that were already emitted have the same ids and are dropped.
+          // What is new was found by re-folding: it goes out marked backfill (what was
+          // already sent can't be withdrawn, e.g. a stage that the late event now skips).
           const r = run(saved.base || engine.init(), (await events.getAll()) as JourneyEvent[])
           saved.s = r.s
-          return r.derived
+          return r.derived.map((d) => ({ ...d, properties: { ...d.properties, backfill: true } }))
         }
         await prune(saved, events)
         return derived
