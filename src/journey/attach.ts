@@ -1,7 +1,7 @@
 import { DesirePathError } from '../core/errors.js'
 import type { Core, Plugin } from '../core/tracker.js'
 import type { StageChange, StoredEvent } from '../types.js'
-import { createEngine, type DerivedEvent, type Engine, type JourneyState } from './engine.js'
+import { byKey, createEngine, foldAll, type DerivedEvent, type Engine, type JourneyState } from './engine.js'
 import type { JourneyEvent } from './rules.js'
 import { journeyStore, type Applied, type JourneyStore } from './store.js'
 import type { JourneyDefinition } from './types.js'
@@ -21,18 +21,13 @@ function memoryStore(engine: Engine, start: JourneyState): JourneyStore {
       const fresh = incoming.filter((e) => !events.some((x) => x.messageId == e.messageId))
       events = events.concat(fresh).slice(-5000)
       const derived: DerivedEvent[] = []
-      for (const e of fresh.sort((a, b) => a.t - b.t || (a.messageId < b.messageId ? -1 : 1))) {
+      for (const e of fresh.sort(byKey)) {
         const r = engine.fold(s, e)
         if (r.late) {
           // re-fold what is kept (the memory store keeps no checkpoint)
-          let state = engine.init()
-          for (const x of [...events].sort((a, b) => a.t - b.t || (a.messageId < b.messageId ? -1 : 1))) {
-            const f = engine.fold(state, x)
-            state = f.state
-            derived.push(...f.derived)
-          }
-          s = state
-          return out(derived)
+          const all = foldAll(engine, events)
+          s = all.state
+          return out(all.derived)
         }
         s = r.state
         derived.push(...r.derived)

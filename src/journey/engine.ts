@@ -1,20 +1,10 @@
-import type { JsonValue } from '../types.js'
+import type { JsonValue, StageChange } from '../types.js'
 import { parseDuration, humanize } from './duration.js'
 import { compile, matcher, type Ctx, type JourneyEvent, type Node } from './rules.js'
 import type { JourneyDefinition, StageDef, StepDef } from './types.js'
 
-/** A stage change, as kept in the state's history. */
-export interface Transition {
-  from: string | null
-  to: string
-  at: number
-  /** messageId of the event that caused it, `tick`, `host` (dp.stage) or `demote:<messageId|tick>` */
-  cause: string
-  /** stages passed over on the way */
-  skipped?: string[]
-  /** found by re-folding history under a new definition version */
-  backfill?: true
-}
+/** A stage change, as kept in the state's history: what `dp.on('stage')` reports. */
+export type Transition = StageChange
 
 /** Everything the engine remembers about one customer's journey. JSON-serialisable. */
 export interface JourneyState {
@@ -93,6 +83,8 @@ export interface Engine {
 
 const IDLE = 30 * 6e4
 const key = (e: JourneyEvent) => String(e.t).padStart(15, '0') + '|' + e.messageId
+/** The order events are folded in: timestamp, then messageId (a UUIDv7's counter is the local sequence). */
+export const byKey = (a: JourneyEvent, b: JourneyEvent) => a.t - b.t || (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0)
 
 /** 128-bit hash (cyrb128) as a UUID-shaped string with version 8 (custom). */
 export function detId(s: string): string {
@@ -314,14 +306,14 @@ function snapshot(s: JourneyState, now: number, stages: StageDef[]): JourneySnap
 }
 
 /**
- * Folds a whole history: sorted by (timestamp, messageId) — a UUIDv7's counter is the
- * local sequence — and deduplicated by messageId. Any permutation of the same events
- * gives the same state and the same derived events.
+ * Folds a whole history, from `from` (default: a fresh state): sorted by `byKey` and
+ * deduplicated by messageId. Any permutation of the same events gives the same state
+ * and the same derived events.
  */
-export function foldAll(engine: Engine, events: JourneyEvent[], backfill?: boolean): Step {
+export function foldAll(engine: Engine, events: JourneyEvent[], backfill?: boolean, from = engine.init()): Step {
   const seen = new Set<string>()
-  const sorted = events.filter((e) => !seen.has(e.messageId) && seen.add(e.messageId)).sort((a, b) => (key(a) < key(b) ? -1 : 1))
-  let state = engine.init()
+  const sorted = events.filter((e) => !seen.has(e.messageId) && seen.add(e.messageId)).sort(byKey)
+  let state = from
   const derived: DerivedEvent[] = []
   for (const e of sorted) {
     const r = engine.fold(state, e, backfill)

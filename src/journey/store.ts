@@ -1,5 +1,5 @@
 import { wrap, type IDBPDatabase, type IDBPObjectStore } from 'idb'
-import type { DerivedEvent, Engine, JourneyState } from './engine.js'
+import { byKey, foldAll, type DerivedEvent, type Engine, type JourneyState } from './engine.js'
 import type { JourneyEvent } from './rules.js'
 
 type Store = IDBPObjectStore<unknown, string[], string, 'readwrite'>
@@ -71,18 +71,6 @@ export function journeyStore(factory: IDBFactory, name: string, engine: Engine, 
       }
     }))
 
-  /** Folds `events` (sorted) from `from`; returns the state and its derived events. */
-  const run = (from: JourneyState, events: JourneyEvent[], backfill?: boolean) => {
-    let s = from
-    const derived: DerivedEvent[] = []
-    for (const e of events) {
-      const r = engine.fold(s, e, backfill)
-      s = r.state
-      derived.push(...r.derived)
-    }
-    return { s, derived }
-  }
-
   /** Keeps the derived events not emitted before, and remembers them. */
   const fresh = (saved: Saved, derived: DerivedEvent[]) => {
     const seen = new Set(saved.ids)
@@ -102,9 +90,9 @@ export function journeyStore(factory: IDBFactory, name: string, engine: Engine, 
       // First use, or a new definition version: re-fold the retained events. After a
       // version change every transition found is reported again, marked backfill; the
       // ones that did not change keep their ids, so collectors dedupe them.
-      const r = run(engine.init(), (await events.getAll()) as JourneyEvent[], !!saved)
+      const r = foldAll(engine, (await events.getAll()) as JourneyEvent[], !!saved)
       const before = saved?.ids || []
-      saved = { s: r.s, base: null, ids: before }
+      saved = { s: r.state, base: null, ids: before }
       derived = fresh(saved, r.derived)
     }
     derived = derived.concat(fresh(saved, await fn(saved, events)))
@@ -117,7 +105,7 @@ export function journeyStore(factory: IDBFactory, name: string, engine: Engine, 
     const n = (await events.count()) - retain
     if (n <= 0) return
     const old = (await events.getAll(null, n)) as JourneyEvent[]
-    saved.base = run(saved.base || engine.init(), old).s
+    saved.base = foldAll(engine, old, false, saved.base || undefined).state
     await events.delete(IDBKeyRange.upperBound(key(old[old.length - 1]!)))
   }
 
@@ -134,7 +122,7 @@ export function journeyStore(factory: IDBFactory, name: string, engine: Engine, 
       update(async (saved, events) => {
         const derived: DerivedEvent[] = []
         let late = false
-        for (const e of [...incoming].sort((a, b) => a.t - b.t || (a.messageId < b.messageId ? -1 : 1))) {
+        for (const e of [...incoming].sort(byKey)) {
           if ((await events.getKey(key(e))) !== undefined) continue // seen before: a duplicate
           await events.put(e)
           const r = engine.fold(saved.s, e)
@@ -149,8 +137,8 @@ export function journeyStore(factory: IDBFactory, name: string, engine: Engine, 
           // derived events that were already emitted have the same ids and are dropped.
           // What is new was found by re-folding: it goes out marked backfill (what was
           // already sent can't be withdrawn, e.g. a stage that the late event now skips).
-          const r = run(saved.base || engine.init(), (await events.getAll()) as JourneyEvent[])
-          saved.s = r.s
+          const r = foldAll(engine, (await events.getAll()) as JourneyEvent[], false, saved.base || undefined)
+          saved.s = r.state
           return r.derived.map((d) => ({ ...d, properties: { ...d.properties, backfill: true } }))
         }
         await prune(saved, events)
