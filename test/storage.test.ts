@@ -142,6 +142,21 @@ describe('durable queue', () => {
   })
 })
 
+describe('persist: false', () => {
+  it('keeps the queue in memory: IndexedDB is never opened, events are still delivered', async () => {
+    const c = collector()
+    const opened: string[] = []
+    const factory = new IDBFactory()
+    const spy = { open: (name: string, v?: number) => (opened.push(name), factory.open(name, v)) } as unknown as IDBFactory
+    const { dp, codes } = tracker({ indexedDB: spy, persist: false })
+    dp.track('E')
+    await dp.flush()
+    expect(c.accepted.map((e) => e.event)).toEqual(['E'])
+    expect(opened).toEqual([])
+    expect(codes()).not.toContain('storage_fallback') // asked for, not a failure
+  })
+})
+
 describe('IndexedDB fallbacks: events still delivered, nothing thrown', () => {
   const cases: [string, () => IDBFactory | null][] = [
     ['missing', () => null],
