@@ -13,15 +13,19 @@ const TICK = 60_000
 function memoryStore(engine: Engine, start: JourneyState): JourneyStore {
   let s = start
   let events: JourneyEvent[] = []
+  let q = 0
   const emitted = new Set<string>()
   const out = (derived: DerivedEvent[]): Applied => ({ state: s, derived: derived.filter((d) => !emitted.has(d.messageId) && emitted.add(d.messageId)) })
   return {
     load: async () => ({ state: s, derived: [] }),
     async apply(incoming) {
-      const fresh = incoming.filter((e) => !events.some((x) => x.messageId == e.messageId))
+      const fresh = incoming
+        .filter((e) => !events.some((x) => x.messageId == e.messageId))
+        .sort(byKey)
+        .map((e) => ({ ...e, q: ++q }))
       events = events.concat(fresh).slice(-5000)
       const derived: DerivedEvent[] = []
-      for (const e of fresh.sort(byKey)) {
+      for (const e of fresh) {
         const r = engine.fold(s, e)
         if (r.late) {
           // re-fold what is kept (the memory store keeps no checkpoint)

@@ -23,7 +23,7 @@ export interface JourneyState {
   off?: number
   /** last step or transition */
   progress: number
-  /** sort key of the last folded event: `<15-digit ms>|<messageId>` */
+  /** sort key of the last folded event: `<15-digit ms>|<10-digit arrival>|<messageId>` */
   last: string
   traits: Record<string, JsonValue>
   page?: string
@@ -82,9 +82,13 @@ export interface Engine {
 }
 
 const IDLE = 30 * 6e4
-const key = (e: JourneyEvent) => String(e.t).padStart(15, '0') + '|' + e.messageId
-/** The order events are folded in: timestamp, then messageId (a UUIDv7's counter is the local sequence). */
-export const byKey = (a: JourneyEvent, b: JourneyEvent) => a.t - b.t || (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0)
+const key = (e: JourneyEvent) => String(e.t).padStart(15, '0') + '|' + String(e.q || 0).padStart(10, '0') + '|' + e.messageId
+/**
+ * The order events are folded in: timestamp, then arrival in the shared store (tabs of one
+ * millisecond), then messageId (a UUIDv7's counter is the local sequence).
+ */
+export const byKey = (a: JourneyEvent, b: JourneyEvent) =>
+  a.t - b.t || (a.q || 0) - (b.q || 0) || (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0)
 
 /** 128-bit hash (cyrb128) as a UUID-shaped string with version 8 (custom). */
 export function detId(s: string): string {

@@ -15,6 +15,11 @@ export interface JourneyEvent {
   userId?: string
   /** capture time, ms since the epoch */
   t: number
+  /**
+   * arrival order in the shared journey store (set by the store): orders events of one
+   * millisecond captured by different tabs, whose messageIds don't compare across tabs
+   */
+  q?: number
 }
 
 /** What rules may look at besides events. */

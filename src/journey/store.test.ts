@@ -22,6 +22,18 @@ const ev = (name: string, t: number, id: string): JourneyEvent => ({ type: 'trac
 const history = fc.array(fc.record({ name: fc.constantFrom('x', 'y', 'z', 'w', 'q', 'n'), t: fc.integer({ min: 0, max: 1000 }) }), { maxLength: 30 })
 const build = (raw: { name: string; t: number }[]) => raw.map((r, i) => ev(r.name, r.t, 'e' + String(i).padStart(3, '0')))
 const ids = (d: { messageId: string }[]) => d.map((x) => x.messageId)
+/** The events as the store numbered them on arrival (JourneyEvent.q). */
+const arrived = (events: JourneyEvent[]) => events.map((e, i) => ({ ...e, q: i + 1 }))
+/** What the store holds: the events with the arrival numbers it gave them. */
+const held = (factory: IDBFactory) =>
+  new Promise<JourneyEvent[]>((resolve) => {
+    const req = factory.open('j')
+    req.onsuccess = () => {
+      if (!req.result.objectStoreNames.contains('events')) return req.result.close(), resolve([]) // nothing applied
+      const get = req.result.transaction('events').objectStore('events').getAll()
+      get.onsuccess = () => (req.result.close(), resolve(get.result as JourneyEvent[]))
+    }
+  })
 
 describe('journey store (IndexedDB, shared by tabs)', () => {
   it('two tabs applying interleaved batches agree, and each derived event comes out of one tab', async () => {
@@ -31,7 +43,10 @@ describe('journey store (IndexedDB, shared by tabs)', () => {
         const tabs = [journeyStore(factory, 'j', engine), journeyStore(factory, 'j', engine)]
         const events = build(raw)
         const out = await Promise.all(events.map((e, i) => tabs[which[i] ? 1 : 0]!.apply([e])))
-        const expected = foldAll(engine, events)
+        // every event kept once; the state is the fold in (time, arrival) order
+        const kept = await held(factory)
+        expect(ids(kept).sort()).toEqual(ids(events).sort())
+        const expected = foldAll(engine, kept)
         expect((await tabs[0]!.load()).state).toEqual(expected.state)
         expect((await tabs[1]!.load()).state).toEqual(expected.state)
         // no derived event twice across the tabs, and every one of the final history went
@@ -75,7 +90,7 @@ describe('journey store (IndexedDB, shared by tabs)', () => {
     for (const e of events) await s.apply([e])
     const late = ev('z', 10, 'late')
     const r = await s.apply([late])
-    expect(r.state).toEqual(foldAll(engine, [...events, late]).state)
+    expect(r.state).toEqual(foldAll(engine, arrived([...events, late])).state)
   })
 
   it('a new definition version re-folds retained history and marks what it finds as backfill', async () => {
@@ -91,6 +106,24 @@ describe('journey store (IndexedDB, shared by tabs)', () => {
       { from: 'A', to: 'B', at: 1, cause: 'a', backfill: true },
     ])
     expect(derived).toEqual([])
+  })
+
+  it('an event of the same millisecond from another tab folds after the ones already folded: no re-fold, no backfill', async () => {
+    const factory = new IDBFactory()
+    const [a, b] = [journeyStore(factory, 'j', engine), journeyStore(factory, 'j', engine)]
+    // tab A: y then z (C); tab B captured its w in the same millisecond as z, with a
+    // messageId that sorts first (messageIds don't compare across tabs)
+    await a.apply([ev('n', 1, 'm1'), ev('y', 5, 'm2')])
+    const first = await a.apply([ev('z', 9, 'm9-tabA')])
+    expect(first.state.history.at(-1)!.to).toBe('C')
+    const second = await b.apply([ev('w', 9, 'm0-tabB')]) // arrives second: demotes C → B
+    expect(second.derived.map((d) => [d.properties.from, d.properties.to, d.properties.backfill ?? false])).toEqual([['C', 'B', false]])
+    // by messageId order w would have come before z: C would never have been entered,
+    // and the C already sent would have been contradicted by a backfill re-fold
+    expect(second.state.history.map((h) => h.to)).toEqual(['A', 'C', 'B'])
+    expect(second.state).toEqual(foldAll(engine, await held(factory)).state)
+    a.close()
+    b.close()
   })
 
   it('tick and assert go through the shared state', async () => {

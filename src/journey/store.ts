@@ -5,8 +5,8 @@ import type { JourneyEvent } from './rules.js'
 type Store = IDBPObjectStore<unknown, string[], string, 'readwrite'>
 const STATE = 'state'
 const EVENTS = 'events'
-/** Sort key of an event, the same as the engine's: time, then messageId (a UUIDv7 counter). */
-const key = (e: JourneyEvent): [number, string] => [e.t, e.messageId]
+/** Store key of an event: time, then arrival (unique), so getAll() gives the engine's order. */
+const key = (e: JourneyEvent): [number, number] => [e.t, e.q!]
 
 interface Saved {
   /** the folded state */
@@ -15,6 +15,8 @@ interface Saved {
   base: JourneyState | null
   /** ids of the derived events emitted lately (ids are content-based): a re-fold emits only the others */
   ids: string[]
+  /** arrival counter: numbers the events as they are stored (see JourneyEvent.q) */
+  q: number
 }
 
 /** How many emitted ids are remembered: far more than a re-fold can re-derive in practice. */
@@ -54,11 +56,14 @@ export function journeyStore(factory: IDBFactory, name: string, engine: Engine, 
   let conn: Promise<IDBPDatabase> | undefined
   const open = () =>
     (conn ||= new Promise<IDBPDatabase>((resolve, reject) => {
-      const req = factory.open(name, 1)
+      const req = factory.open(name, 2)
       req.onupgradeneeded = () => {
-        req.result.createObjectStore(STATE)
+        const db = req.result
+        // version 1 (unreleased) ordered same-millisecond events by messageId: start afresh
+        for (const s of [STATE, EVENTS]) if (db.objectStoreNames.contains(s)) db.deleteObjectStore(s)
+        db.createObjectStore(STATE)
         // compound key: getAll() returns events sorted as the engine folds them
-        req.result.createObjectStore(EVENTS, { keyPath: ['t', 'messageId'] })
+        db.createObjectStore(EVENTS, { keyPath: ['t', 'q'] }).createIndex('id', 'messageId', { unique: true })
       }
       req.onerror = () => reject(req.error)
       req.onsuccess = () => {
@@ -91,8 +96,7 @@ export function journeyStore(factory: IDBFactory, name: string, engine: Engine, 
       // version change every transition found is reported again, marked backfill; the
       // ones that did not change keep their ids, so collectors dedupe them.
       const r = foldAll(engine, (await events.getAll()) as JourneyEvent[], !!saved)
-      const before = saved?.ids || []
-      saved = { s: r.state, base: null, ids: before }
+      saved = { s: r.state, base: null, ids: saved?.ids || [], q: saved?.q || 0 }
       derived = fresh(saved, r.derived)
     }
     derived = derived.concat(fresh(saved, await fn(saved, events)))
@@ -122,8 +126,11 @@ export function journeyStore(factory: IDBFactory, name: string, engine: Engine, 
       update(async (saved, events) => {
         const derived: DerivedEvent[] = []
         let late = false
-        for (const e of [...incoming].sort(byKey)) {
-          if ((await events.getKey(key(e))) !== undefined) continue // seen before: a duplicate
+        for (const x of [...incoming].sort(byKey)) {
+          if ((await events.index('id').getKey(x.messageId)) !== undefined) continue // seen before: a duplicate
+          // numbered in arrival order: an event of the same millisecond from another tab
+          // comes after the ones folded already, instead of re-ordering the history
+          const e = { ...x, q: ++saved.q }
           await events.put(e)
           const r = engine.fold(saved.s, e)
           late ||= !!r.late
