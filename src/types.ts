@@ -42,6 +42,8 @@ export interface TrackerEvents {
   sent: Sent
   dropped: Dropped
   stage: StageChange
+  /** a nudge to show now, in this tab (desire-path/journey, with `nudges` in the definition) */
+  nudge: import('./nudges/types.js').NudgeDecision
 }
 
 /** One queued event, as stored: id = queue key (a UUIDv7; the messageId unless the event is derived), s = JSON text, b = UTF-8 bytes. @internal */

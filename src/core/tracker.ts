@@ -84,6 +84,8 @@ export interface Core {
   $doc: Document
   $win: Window | undefined
   $BC: typeof BroadcastChannel | undefined
+  $loc: Location
+  $has: Emitter<TrackerEvents>['_has']
 }
 /** @internal What the core asks of a plugin. */
 export interface Plugin {
@@ -92,6 +94,8 @@ export interface Plugin {
   $journey(): JourneySnapshot | null
   $stage(id: string): void
   $stop(): Promise<void>
+  /** a handler was added for `type` */
+  $listen?(type: string): void
 }
 
 const WRITE_CHUNK = 500
@@ -366,6 +370,8 @@ export function createTracker(options: TrackerOptions): Tracker {
     $doc: doc,
     $win: w,
     $BC: BC,
+    $loc: loc,
+    $has: emitter._has,
   })
   // Events left by earlier page loads go out soon after load (not on the first tick,
   // so the page's own first events still batch up).
@@ -395,7 +401,11 @@ export function createTracker(options: TrackerOptions): Tracker {
       capture('{"type":"identify"', t, 'traits')
     }),
     reset: guard(() => write(':user', (user = { a: uuid(now()) }))),
-    on: (type, handler) => emitter._on(type, handler),
+    on(type, handler) {
+      const off = emitter._on(type, handler)
+      safe(() => plugin?.$listen?.(type))
+      return off
+    },
     journey: () => safe(() => plugin?.$journey()) ?? null,
     stage: guard((id: string) => (plugin ? plugin.$stage(id) : err('event_invalid', 'stage() needs a journey'))),
     flush: () => flusher._flush(),

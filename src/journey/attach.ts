@@ -3,21 +3,29 @@ import type { Core, Plugin } from '../core/tracker.js'
 import type { StageChange, StoredEvent } from '../types.js'
 import { byKey, createEngine, foldAll, type DerivedEvent, type Engine, type JourneyState } from './engine.js'
 import type { JourneyEvent } from './rules.js'
-import { journeyStore, type Applied, type JourneyStore } from './store.js'
+import { journeyStore, type After, type Applied, type JourneyStore } from './store.js'
 import type { JourneyDefinition } from './types.js'
+import type { JsonValue } from '../types.js'
+import { ACK, createPolicy, type AckKind, type Decided, type NudgeMemory, type Offer } from '../nudges/policy.js'
+import type { NudgeDecision, NudgeStatus } from '../nudges/types.js'
 
 /** Time-based rules are re-evaluated this often while the page is visible. */
 const TICK = 60_000
 
 /** The same journey in memory only, for when IndexedDB is unusable: per tab, lost on reload. */
-function memoryStore(engine: Engine, start: JourneyState): JourneyStore {
+function memoryStore(engine: Engine, start: JourneyState, after?: After, memory?: unknown): JourneyStore {
   let s = start
+  let m = memory
   let events: JourneyEvent[] = []
   let q = 0
   const emitted = new Set<string>()
-  const out = (derived: DerivedEvent[]): Applied => ({ state: s, derived: derived.filter((d) => !emitted.has(d.messageId) && emitted.add(d.messageId)) })
+  const out = (derived: DerivedEvent[]): Applied => {
+    const a = after?.(s, m)
+    if (a) m = a.m
+    return { state: s, derived: derived.concat(a?.derived || []).filter((d) => !emitted.has(d.messageId) && emitted.add(d.messageId)), out: a?.out }
+  }
   return {
-    load: async () => ({ state: s, derived: [] }),
+    load: async () => out([]),
     async apply(incoming) {
       const fresh = incoming
         .filter((e) => !events.some((x) => x.messageId == e.messageId))
@@ -48,6 +56,11 @@ function memoryStore(engine: Engine, start: JourneyState): JourneyStore {
       s = r.state
       return out(r.derived)
     },
+    memo: async (fn) => {
+      const r = fn(s, m)
+      m = r.m
+      return out(r.derived)
+    },
     close() {},
   }
 }
@@ -67,10 +80,23 @@ const toJourneyEvent = (rec: StoredEvent): JourneyEvent => {
  */
 export function journeyPlugin(def: JourneyDefinition): (core: Core) => Plugin {
   const engine = createEngine(def)
+  const policy = def.nudges?.[0] && createPolicy(def, engine)
   return (core) => {
     let state = engine.init()
     let persistent = !!core.$idb
-    let store: JourneyStore = persistent ? journeyStore(core.$idb!, core.$key + ':journey', engine) : memoryStore(engine, state)
+    // nudges: this tab's id, the latest memory seen (for a fall back to memory) and statuses
+    const tab = Math.random().toString(36).slice(2)
+    let memory: unknown
+    let status: NudgeStatus[] = []
+    const after: After | undefined =
+      policy &&
+      ((s, m) => {
+        const now = core.$now()
+        const r = policy.evaluate(m as NudgeMemory, s, engine.snapshot(s, now), now, tab, core.$loc.pathname, core.$has('nudge'))
+        memory = r.memory
+        return { m: r.memory, derived: r.derived, out: r }
+      })
+    let store: JourneyStore = persistent ? journeyStore(core.$idb!, core.$key + ':journey', engine, after) : memoryStore(engine, state, after)
     let buffer: StoredEvent[] = []
     let timer: ReturnType<typeof setTimeout> | undefined
     let chain: Promise<unknown> = Promise.resolve()
@@ -107,12 +133,17 @@ export function journeyPlugin(def: JourneyDefinition): (core: Core) => Plugin {
           if (!persistent) throw e
           persistent = false
           core.$report(new DesirePathError('storage_fallback', 'journey state kept in memory: ' + e, e))
-          store = memoryStore(engine, state)
+          store = memoryStore(engine, state, after, memory)
           r = await op(store)
         }
         for (const d of r.derived) core.$derive(d.event, d.properties, d.messageId, d.t)
         const changes = changesOf(r.derived)
         adopt(r.state, changes)
+        const d = r.out as Decided | undefined
+        if (d) {
+          status = d.status
+          d.offers.forEach(offer)
+        }
         if (r.derived[0])
           try {
             bc?.postMessage({ s: r.state, c: changes })
@@ -120,6 +151,46 @@ export function journeyPlugin(def: JourneyDefinition): (core: Core) => Plugin {
             /* closed */
           }
       }).catch((e) => core.$report(new DesirePathError('internal', 'journey: ' + e, e))))
+
+    /** Hands an offer to this tab's `dp.on('nudge')` handlers, with its acks. */
+    const offer = (o: Offer) => {
+      const id = o.nudge.id
+      let shown = false
+      let clicked = false
+      let done = false
+      const ack = (kind: AckKind, arg?: JsonValue) => run((st) => st.memo((s, m) => policy!.ack(m as NudgeMemory, s, kind, id, core.$now(), tab, arg)))
+      // not marked shown in time (its target was missing, say): released, not counted
+      const release = setTimeout(() => shown || done || ((done = true), ack('release')), ACK)
+      const end = (kind: AckKind, arg?: JsonValue) => {
+        if (done) return
+        done = true
+        clearTimeout(release)
+        ack(kind, arg)
+      }
+      const d: NudgeDecision = {
+        nudge: o.nudge,
+        signal: o.signal,
+        explanation: o.explanation,
+        arm: o.arm,
+        shown() {
+          if (shown || done) return
+          shown = true
+          clearTimeout(release)
+          ack('shown')
+        },
+        clicked(cta) {
+          if (clicked || done) return
+          clicked = true
+          clearTimeout(release)
+          ack('clicked', typeof cta == 'string' ? cta : null)
+        },
+        dismissed: (options) => end('dismissed', typeof options?.snooze == 'boolean' || typeof options?.snooze == 'string' ? options.snooze : null),
+        completed: () => end('completed'),
+      }
+      core.$emit('nudge', d)
+    }
+    /** This tab goes away: its nudges are no longer on screen. */
+    const leave = () => policy && run((st) => st.memo((s, m) => policy.ack(m as NudgeMemory, s, 'leave', '', core.$now(), tab)))
 
     const flush = () => {
       clearTimeout(timer)
@@ -134,6 +205,7 @@ export function journeyPlugin(def: JourneyDefinition): (core: Core) => Plugin {
     const every = setInterval(() => doc.visibilityState != 'hidden' && tick(), TICK)
     if (bc) bc.onmessage = (m: MessageEvent<{ s: JourneyState; c: StageChange[] }>) => adopt(m.data.s, m.data.c)
     doc.addEventListener('visibilitychange', visible)
+    core.$win?.addEventListener('pagehide', leave)
     // load the shared state, then a first tick: time may have passed since the last visit
     run((s) => s.load())
     tick()
@@ -143,7 +215,11 @@ export function journeyPlugin(def: JourneyDefinition): (core: Core) => Plugin {
         buffer.push(rec)
         timer ||= setTimeout(flush)
       },
-      $journey: () => engine.snapshot(state, core.$now()),
+      $journey: () => ({ ...engine.snapshot(state, core.$now()), ...(policy && { nudges: status }) }),
+      $listen(type) {
+        // a nudge handler arrived: nudges held back for want of one may be offered now
+        if (policy && type == 'nudge') run((s) => s.load())
+      },
       $stage(id) {
         if (!def.stages.some((s) => s.id == id)) return core.$report(new DesirePathError('event_invalid', `stage("${id}"): no such stage`))
         run((s) => s.assert(id, core.$now()))
@@ -151,7 +227,9 @@ export function journeyPlugin(def: JourneyDefinition): (core: Core) => Plugin {
       async $stop() {
         clearInterval(every)
         doc.removeEventListener('visibilitychange', visible)
+        core.$win?.removeEventListener('pagehide', leave)
         await flush()
+        await leave()
         bc?.close()
         store.close()
       },

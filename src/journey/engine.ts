@@ -1,7 +1,8 @@
 import type { JsonValue, StageChange } from '../types.js'
 import { parseDuration, humanize } from './duration.js'
 import { compile, matcher, type Ctx, type JourneyEvent, type Node } from './rules.js'
-import type { JourneyDefinition, StageDef, StepDef } from './types.js'
+import type { JourneyDefinition, Rule, StageDef, StepDef } from './types.js'
+import type { NudgeDef, NudgeStatus } from '../nudges/types.js'
 
 /** A stage change, as kept in the state's history: what `dp.on('stage')` reports. */
 export type Transition = StageChange
@@ -37,7 +38,16 @@ export interface JourneyState {
 
 /** An event the journey emits through the normal pipeline. */
 export interface DerivedEvent {
-  event: 'Journey Stage Entered' | 'Journey Step Completed' | 'Journey Exited' | 'Journey Goal Reached'
+  event:
+    | 'Journey Stage Entered'
+    | 'Journey Step Completed'
+    | 'Journey Exited'
+    | 'Journey Goal Reached'
+    | 'Nudge Eligible'
+    | 'Nudge Shown'
+    | 'Nudge Clicked'
+    | 'Nudge Dismissed'
+    | 'Nudge Completed'
   properties: Record<string, JsonValue>
   /** deterministic: the same history gives the same ids, so replays never double-count */
   messageId: string
@@ -62,6 +72,8 @@ export interface JourneySnapshot {
   progress: number
   next: { id: string; label: string } | null
   signals: Signal[]
+  /** with nudges in the definition: each nudge's state in this tab, and why it is not shown */
+  nudges?: NudgeStatus[]
 }
 
 export interface Step {
@@ -79,6 +91,8 @@ export interface Engine {
   /** the host asserts a stage (dp.stage): forward only */
   assert(state: JourneyState, stageId: string, now: number): Step
   snapshot(state: JourneyState, now: number): JourneySnapshot
+  /** whether a rule of the definition's nudges (trigger, audience, goal) holds now */
+  test(state: JourneyState, rule: Rule, now: number): boolean
 }
 
 const IDLE = 30 * 6e4
@@ -129,6 +143,10 @@ export function createEngine(def: JourneyDefinition): Engine {
   }))
   const exits = (def.exits || []).map((x) => ({ id: x.id, when: c.node(x.when) }))
   const goal: Node | undefined = def.goal && c.node(def.goal)
+  // nudge rules are stateful like the others: compiled up front, fed every event
+  const extra = new Map<Rule, Node>()
+  for (const n of (def.nudges || []) as NudgeDef[])
+    for (const r of [n.audience, 'rule' in n.trigger && n.trigger.rule, n.goal?.rule]) if (r) extra.set(r, c.node(r))
   const stageObs = c.observers.filter((o) => o.stage)
   const tag = def.id + '@' + def.version
 
@@ -253,6 +271,7 @@ export function createEngine(def: JourneyDefinition): Engine {
       return { state: s, derived }
     },
     snapshot: (s, now) => snapshot(s, now, stages.map((x) => x.def)),
+    test: (s, rule, now) => !!extra.get(rule)?.test(s.r, ctx(s, now)),
   }
 }
 

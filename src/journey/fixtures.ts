@@ -104,8 +104,35 @@ export const VALID: Record<string, JourneyDefinition> = {
       { id: 'deleted', when: { event: { name: 'Account Deleted' } } },
     ],
     goal: { all: [{ ref: 'engaged' }, { stepDone: 'invite' }] },
-    nudges: [{ id: 'anything', whatever: { the: 'nudges module checks these' } }],
-    policy: { maxPerDay: 2, anything: ['goes'] },
+    nudges: [
+      {
+        id: 'invite-nudge',
+        stage: 'activation',
+        trigger: { signal: 'stepOverdue', step: 'invite' },
+        audience: { trait: { prop: 'role', op: 'eq', value: 'admin' } },
+        where: '/projects/:id',
+        slot: 'banner',
+        priority: -1000,
+        tags: ['growth', 'team'],
+        frequency: { maxShows: 3, minInterval: 'P1D', perSession: 1 },
+        dismiss: { snooze: 'P2D', maxSnoozes: 2 },
+        goal: { rule: { stepDone: 'invite' }, within: 'P7D' },
+        experiment: { control: 12.5 },
+        expiresAt: '2027-01-31T00:00:00Z',
+        content: { title: 'Invite a teammate', cta: [{ id: 'go', label: 'Invite' }], anything: [1, null, { goes: true }] },
+      },
+      { id: 'rule-nudge', trigger: { rule: { ref: 'engaged' } }, slot: 'modal', priority: 1000, experiment: { control: 100 } },
+      { id: 'stalled', trigger: { signal: 'stalled' }, slot: 'inline', dismiss: {}, frequency: {} },
+    ],
+    policy: {
+      caps: [
+        { scope: 'all', max: 2, per: 'P1D' },
+        { scope: 'tag:growth', max: 1, per: 'session' },
+        { scope: 'slot:modal', max: 1, per: 'P7D' },
+      ],
+      minGap: 'PT10M',
+      holdout: 0,
+    },
   },
 
   // predicates after stages, refs to them from stages
@@ -158,6 +185,8 @@ const path = (p: object) => stage({ path: p })
 const where = (f: object) => entry({ event: { where: [f] } })
 const W = 'stages[0].entry.event.where[0]'
 
+/** a minimal valid nudge */
+const N = { id: 'n', trigger: { signal: 'idle' }, slot: 'banner' }
 const RULE_KINDS = 'all, any, not, event, sequence, absent, trait, page, inStage, stepDone, ref'
 
 /** Invalid definitions, each with the one message the validator must give. */
@@ -178,8 +207,41 @@ export const INVALID: Invalid[] = [
   { error: 'stages: must be an array of 1 to 64 items', doc: def({ stages: Array.from({ length: 65 }, (_, i) => ({ id: 's' + i, entry: { all: [] } })) }) },
   { error: 'exits: must be an array', doc: def({ exits: {} }) },
   { error: 'predicates: must be an object', doc: def({ predicates: [] }) },
-  { error: 'nudges: must be an array', doc: def({ nudges: {} }) },
+  { error: 'nudges: must be an array of 0 to 256 items', doc: def({ nudges: {} }) },
   { error: 'policy: must be an object', doc: def({ policy: [] }) },
+  { error: 'policy: unknown key "maxPerDay"', doc: def({ policy: { maxPerDay: 2 } }) },
+  { error: 'policy.caps[0].per: required', doc: def({ policy: { caps: [{ scope: 'all', max: 1 }] } }) },
+  { error: 'policy.caps[0].scope: invalid scope "tag:": "all", "tag:<tag>" or "slot:<slot>"', doc: def({ policy: { caps: [{ scope: 'tag:', max: 1, per: 'P1D' }] } }) },
+  { error: 'policy.caps[0].scope: invalid scope "slot:sidebar": "all", "tag:<tag>" or "slot:<slot>"', doc: def({ policy: { caps: [{ scope: 'slot:sidebar', max: 1, per: 'P1D' }] } }) },
+  { error: 'policy.caps[0].max: must be an integer from 1 to 1000000', doc: def({ policy: { caps: [{ scope: 'all', max: 0, per: 'P1D' }] } }) },
+  { error: 'policy.caps[0].per: invalid duration "day"', doc: def({ policy: { caps: [{ scope: 'all', max: 1, per: 'day' }] } }) },
+  { error: 'policy.minGap: invalid duration "10m"', doc: def({ policy: { minGap: '10m' } }) },
+  { error: 'policy.holdout: must be a number from 0 to 100', doc: def({ policy: { holdout: 0.5e3 } }) },
+  // nudges
+  { error: 'nudges[0]: must be an object', doc: def({ nudges: ['n'] }) },
+  { error: 'nudges[0].trigger: required', doc: def({ nudges: [{ id: 'n', slot: 'modal' }] }) },
+  { error: 'nudges[0].slot: required', doc: def({ nudges: [{ id: 'n', trigger: { signal: 'idle' } }] }) },
+  { error: 'nudges[0]: unknown key "html"', doc: def({ nudges: [{ id: 'n', html: '<b>' }] }) },
+  { error: 'nudges[1].id: duplicate nudge id "n"', doc: def({ nudges: [N, N] }), semantic: true },
+  { error: 'nudges[0].stage: unknown stage "b"', doc: def({ nudges: [{ ...N, stage: 'b' }] }), semantic: true },
+  { error: 'nudges[0].slot: must be one of "modal", "popover", "banner", "tooltip", "inline"', doc: def({ nudges: [{ ...N, slot: 'toast' }] }) },
+  { error: 'nudges[0].trigger: must have either "signal" or "rule"', doc: def({ nudges: [{ ...N, trigger: {} }] }) },
+  { error: 'nudges[0].trigger: must have either "signal" or "rule"', doc: def({ nudges: [{ ...N, trigger: { signal: 'idle', rule: { all: [] } } }] }) },
+  { error: 'nudges[0].trigger.signal: must be one of "stalled", "stepOverdue", "skippedKeyStep", "offPath", "idle"', doc: def({ nudges: [{ ...N, trigger: { signal: 'bored' } }] }) },
+  { error: 'nudges[0].trigger.step: unknown step "invite"', doc: def({ nudges: [{ ...N, trigger: { signal: 'stepOverdue', step: 'invite' } }] }), semantic: true },
+  { error: 'nudges[0].trigger.step: only with "signal"', doc: def({ stages: [{ id: 'a', entry: { all: [] }, path: { steps: [{ id: 'x', match: {} }] } }], nudges: [{ ...N, trigger: { rule: { all: [] }, step: 'x' } }] }) },
+  { error: 'nudges[0].trigger.rule.event.count: must be an integer from 1 to 10000', doc: def({ nudges: [{ ...N, trigger: { rule: { event: { count: 0 } } } }] }) },
+  { error: 'nudges[0].audience.trait.op: unknown operator "regex"', doc: def({ nudges: [{ ...N, audience: { trait: { prop: 'email', op: 'regex', value: '.*' } } }] }) },
+  { error: 'nudges[0].where: invalid pattern "projects"', doc: def({ nudges: [{ ...N, where: 'projects' }] }) },
+  { error: 'nudges[0].priority: must be an integer from -1000 to 1000', doc: def({ nudges: [{ ...N, priority: 1.5 }] }) },
+  { error: 'nudges[0].tags[0]: invalid id "two words"', doc: def({ nudges: [{ ...N, tags: ['two words'] }] }) },
+  { error: 'nudges[0].frequency.maxShows: must be an integer from 1 to 1000', doc: def({ nudges: [{ ...N, frequency: { maxShows: 0 } }] }) },
+  { error: 'nudges[0].frequency: unknown key "perDay"', doc: def({ nudges: [{ ...N, frequency: { perDay: 1 } }] }) },
+  { error: 'nudges[0].dismiss.snooze: invalid duration "forever"', doc: def({ nudges: [{ ...N, dismiss: { snooze: 'forever' } }] }) },
+  { error: 'nudges[0].goal.within: required', doc: def({ nudges: [{ ...N, goal: { rule: { all: [] } } }] }) },
+  { error: 'nudges[0].experiment.control: must be a number from 0 to 100', doc: def({ nudges: [{ ...N, experiment: { control: -1 } }] }) },
+  { error: 'nudges[0].expiresAt: invalid date-time "tomorrow"', doc: def({ nudges: [{ ...N, expiresAt: 'tomorrow' }] }) },
+  { error: 'nudges[0].expiresAt: invalid date-time "2026-13-45T00:00:00Z"', doc: def({ nudges: [{ ...N, expiresAt: '2026-13-45T00:00:00Z' }] }), semantic: true },
   // document order: the first problem as written, then missing keys
   { error: 'stages[0].entry: must be an object', doc: { stages: [{ id: 'a', entry: 'x' }], id: 'j', version: 'v1' } },
   { error: 'stages[0].name: must be a string of at most 200 characters', doc: def({ stages: [{ name: 5 }] }) },

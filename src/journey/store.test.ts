@@ -85,7 +85,7 @@ describe('journey store (IndexedDB, shared by tabs)', () => {
 
   it('prunes past the cap into a checkpoint: late re-folds stay exact', async () => {
     const factory = new IDBFactory()
-    const s = journeyStore(factory, 'j', engine, 5)
+    const s = journeyStore(factory, 'j', engine, undefined, 5)
     const events = build([{ name: 'x', t: 1 }, { name: 'x', t: 2 }, { name: 'y', t: 3 }, { name: 'n', t: 4 }, { name: 'n', t: 5 }, { name: 'n', t: 6 }, { name: 'n', t: 7 }, { name: 'n', t: 20 }])
     for (const e of events) await s.apply([e])
     const late = ev('z', 10, 'late')

@@ -17,7 +17,15 @@ interface Saved {
   ids: string[]
   /** arrival counter: numbers the events as they are stored (see JourneyEvent.q) */
   q: number
+  /** the nudge policy's memory (see After) */
+  m?: unknown
 }
+
+/**
+ * Runs at the end of every update, in the same transaction, on the new state: the nudge
+ * policy decides there, so tabs never grant the same show twice. `out` is handed back.
+ */
+export type After = (s: JourneyState, m: unknown) => { m: unknown; derived: DerivedEvent[]; out?: unknown }
 
 /** How many emitted ids are remembered: far more than a re-fold can re-derive in practice. */
 const REMEMBER = 2000
@@ -26,6 +34,8 @@ export interface Applied {
   state: JourneyState
   /** new derived events, each emitted by exactly one tab: send them through the pipeline */
   derived: DerivedEvent[]
+  /** what `after` returned */
+  out?: unknown
 }
 
 export interface JourneyStore {
@@ -37,6 +47,8 @@ export interface JourneyStore {
   tick(now: number): Promise<Applied>
   /** the host asserts a stage (forward only) */
   assert(stage: string, now: number): Promise<Applied>
+  /** changes the nudge memory (then `after` runs as always) */
+  memo(fn: After): Promise<Applied>
   close(): void
 }
 
@@ -51,7 +63,7 @@ export interface JourneyStore {
  * events pruned past the cap are folded into a checkpoint first, so a re-fold from the
  * checkpoint gives the same state as folding everything.
  */
-export function journeyStore(factory: IDBFactory, name: string, engine: Engine, retain = 5000): JourneyStore {
+export function journeyStore(factory: IDBFactory, name: string, engine: Engine, after?: After, retain = 5000): JourneyStore {
   const tag = engine.init().def
   let conn: Promise<IDBPDatabase> | undefined
   const open = () =>
@@ -96,12 +108,17 @@ export function journeyStore(factory: IDBFactory, name: string, engine: Engine, 
       // version change every transition found is reported again, marked backfill; the
       // ones that did not change keep their ids, so collectors dedupe them.
       const r = foldAll(engine, (await events.getAll()) as JourneyEvent[], !!saved)
-      saved = { s: r.state, base: null, ids: saved?.ids || [], q: saved?.q || 0 }
+      saved = { s: r.state, base: null, ids: saved?.ids || [], q: saved?.q || 0, m: saved?.m }
       derived = fresh(saved, r.derived)
     }
     derived = derived.concat(fresh(saved, await fn(saved, events)))
+    const a = after?.(saved.s, saved.m)
+    if (a) {
+      saved.m = a.m
+      derived = derived.concat(fresh(saved, a.derived))
+    }
     await Promise.all([states.put(saved, engine.def.id), tx.done])
-    return { state: saved.s, derived }
+    return { state: saved.s, derived, out: a?.out }
   }
 
   /** Past the cap, the oldest events are folded into the checkpoint, then deleted. */
@@ -153,6 +170,12 @@ export function journeyStore(factory: IDBFactory, name: string, engine: Engine, 
       }),
     tick: (now) => step((s) => engine.tick(s, now)),
     assert: (stage, now) => step((s) => engine.assert(s, stage, now)),
+    memo: (fn) =>
+      update(async (saved) => {
+        const r = fn(saved.s, saved.m)
+        saved.m = r.m
+        return r.derived
+      }),
     close() {
       void conn?.then((db) => db.close(), () => 0)
       conn = undefined

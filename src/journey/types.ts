@@ -109,8 +109,8 @@ export interface JourneyDefinition {
   exits?: ExitDef[]
   goal?: Rule
   predicates?: Record<string, Rule>
-  /** read by the nudges module */
-  nudges?: unknown[]
-  /** read by the nudges module */
-  policy?: Record<string, unknown>
+  /** proactive nudges, offered to `dp.on('nudge')` */
+  nudges?: import('../nudges/types.js').NudgeDef[]
+  /** caps, gap and holdout for all nudges */
+  policy?: import('../nudges/types.js').NudgePolicy
 }

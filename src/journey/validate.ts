@@ -40,6 +40,8 @@ let explored: Set<unknown>
 let budget: number
 /** index of the stage being walked: `demote` is refused on the first */
 let stageIndex: number
+/** every stage id, for a nudge's `stage` */
+let stageIds: unknown[]
 
 function fail(p: string, m: string): never {
   throw Object.assign(new DesirePathError('definition', (p || '(root)') + ': ' + m), { path: p })
@@ -247,6 +249,44 @@ function rule(v: unknown, p: string): void {
   depth--
 }
 
+// ---- nudges
+
+const SLOTS = ['modal', 'popover', 'banner', 'tooltip', 'inline']
+const percent = range(0, 100)
+const count = (max: number) => range(1, max, true)
+/** `all`, `tag:<id>` or `slot:<slot>` */
+const scope: Check = (v, p) =>
+  check(v == 'all' || (typeof v == 'string' && (SLOTS.includes(v.slice(5)) ? v.startsWith('slot:') : v.startsWith('tag:') && ID.test(v.slice(4)))), p, `invalid scope ${q(v)}: "all", "tag:<tag>" or "slot:<slot>"`)
+
+const triggerKeys = obj({ signal: oneOf(['stalled', 'stepOverdue', 'skippedKeyStep', 'offPath', 'idle']), step: (v, p) => check(allSteps.includes(v), p, `unknown step ${q(v)}`), rule })
+const trigger: Check = (v, p) => {
+  triggerKeys(v, p, 0)
+  const o = v as Obj
+  check(own(o, 'signal') != own(o, 'rule'), p, 'must have either "signal" or "rule"')
+  check(!own(o, 'step') || own(o, 'signal'), at(p, 'step'), 'only with "signal"')
+}
+
+const nudge = obj(
+  {
+    id: uid('nudge'),
+    stage: (v, p) => check(stageIds.includes(v), p, `unknown stage ${q(v)}`),
+    trigger,
+    audience: rule,
+    where: KINDS.page!,
+    slot: oneOf(SLOTS),
+    priority: range(-1000, 1000, true),
+    tags: arr(id, 0, 16),
+    frequency: obj({ maxShows: count(1000), minInterval: duration, perSession: count(100) }),
+    dismiss: obj({ snooze: duration, maxSnoozes: count(100) }),
+    goal: obj({ rule, within: duration }, ['rule', 'within']),
+    experiment: obj({ control: percent }, ['control']),
+    expiresAt: (v, p) => check(typeof v == 'string' && /^\d{4}-\d\d-\d\dT/.test(v) && Date.parse(v) >= 0, p, `invalid date-time ${q(v)}`),
+    // opaque to the core: any JSON
+    content: () => {},
+  },
+  ['id', 'trigger', 'slot'],
+)
+
 // ---- the document
 
 const step = obj(
@@ -318,9 +358,12 @@ const root = obj(
       }
       cur = ''
     },
-    // contents checked by the nudges module
-    nudges: arr(() => {}),
-    policy: object,
+    nudges: arr(nudge, 0, 256),
+    policy: obj({
+      caps: arr(obj({ scope, max: range(1, 1e6, true), per: (v, p) => (v == 'session' ? 0 : duration(v, p, 0)) }, ['scope', 'max', 'per']), 0, 32),
+      minGap: duration,
+      holdout: percent,
+    }),
   },
   ['id', 'version', 'stages'],
 )
@@ -337,7 +380,8 @@ const root = obj(
 export function validateDefinition(doc: unknown): JourneyDefinition {
   depth = nodes = stageIndex = 0
   cur = ''
-  seen = { stage: [], exit: [] }
+  seen = { stage: [], exit: [], nudge: [] }
+  stageIds = list(get(doc, 'stages')).map((s) => get(s, 'id'))
   const p = get(doc, 'predicates')
   preds = isObj(p) ? p : {}
   allSteps = list(get(doc, 'stages')).flatMap((s) => list(get(get(s, 'path'), 'steps')).map((t) => get(t, 'id')))
