@@ -19,7 +19,7 @@ const minify = () =>
 export default [
   // ESM for bundlers: idb stays external (deduped with the host's copy), types emitted beside.
   {
-    input: { index: 'src/index.ts', journey: 'src/journey/index.ts' },
+    input: { index: 'src/index.ts', journey: 'src/journey/index.ts', nudges: 'src/nudges/index.ts' },
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', sourcemap: true },
     external: ['idb'],
     plugins: [define(), typescript({ tsconfig: './tsconfig.json', declaration: true, declarationDir: 'dist', sourceMap: true }), minify()],
@@ -29,5 +29,11 @@ export default [
     input: 'src/entries/iife.ts',
     output: { file: 'dist/desire-path.iife.js', format: 'iife', sourcemap: true },
     plugins: [define(), resolve(), typescript({ tsconfig: './tsconfig.json', declaration: false, sourceMap: true }), minify()],
+  },
+  // Script tag, optional: the default nudge renderer, adding window.desirePath.renderNudges.
+  {
+    input: 'src/entries/nudges-iife.ts',
+    output: { file: 'dist/desire-path-nudges.iife.js', format: 'iife', sourcemap: true },
+    plugins: [typescript({ tsconfig: './tsconfig.json', declaration: false, sourceMap: true }), minify()],
   },
 ]

@@ -188,7 +188,7 @@ describe('nudge policy', () => {
     expect(w.offered(cycle(T0 + 2 * H))).toEqual(['n0']) // a new session
     expect(w.why(cycle(T0 + 5 * H))).toEqual({ n0: 'cap' }) // two ever
     expect(w.why(cycle(T0 + 50 * D))).toEqual({ n0: 'cap' })
-    const g = setup([{ frequency: { minInterval: 'PT10M' }, dismiss: { snooze: 'PT1S' } }])
+    const g = setup([{ frequency: { minInterval: 'PT10M', perSession: 9 }, dismiss: { snooze: 'PT1S' } }])
     g.run(T0)
     g.ack('shown', 'n0', T0)
     g.ack('dismissed', 'n0', T0)
@@ -227,17 +227,29 @@ describe('dismissal memory', () => {
     expect(v.ack('dismissed', 'n0', T0)[0]!.properties.action).toBe('exit')
   })
 
-  it('completed ends a nudge; a click frees its slot', () => {
-    const w = setup([{ id: 'x' }, { id: 'y' }])
-    w.run(T0)
+  it('a click frees the slot (the nudge keeps to its frequency: once a session by default); completed ends it', () => {
+    const w = setup([{ id: 'x', priority: 1 }, { id: 'y' }, { id: 'z', frequency: { perSession: 2 } }])
+    expect(w.offered(w.run(T0))).toEqual(['x'])
     w.ack('shown', 'x', T0)
     const [c] = w.ack('clicked', 'x', T0 + 1, 'go')
     expect(c).toMatchObject({ event: 'Nudge Clicked', properties: { nudge: 'x', cta: 'go', show: 1 } })
-    expect(w.offered(w.run(T0 + 2))).toEqual(['x']) // clicked but not done: still eligible
-    w.ack('completed', 'x', T0 + 3)
-    const r = w.run(T0 + 4)
+    let r = w.run(T0 + 2)
     expect(w.offered(r)).toEqual(['y'])
-    expect(w.why(r)).toEqual({ x: 'exited' })
+    expect(w.why(r)).toEqual({ x: 'cap', z: 'outranked' })
+    w.ack('shown', 'y', T0 + 2)
+    w.ack('completed', 'y', T0 + 3)
+    for (let i = 0; i < 2; i++) {
+      expect(w.offered(w.run(T0 + 4 + i))).toEqual(['z'])
+      w.ack('shown', 'z', T0 + 4 + i)
+      w.ack('clicked', 'z', T0 + 4 + i)
+    }
+    r = w.run(T0 + 10)
+    expect(r.offers).toEqual([])
+    expect(w.why(r)).toEqual({ x: 'cap', y: 'exited', z: 'cap' })
+    // a new session: x and z may show again (x first: priority); y is done for good
+    r = w.run(T0 + 3600e3)
+    expect(w.offered(r)).toEqual(['x'])
+    expect(w.why(r)).toEqual({ y: 'exited', z: 'outranked' })
   })
 
   it('an offer never marked shown is released, not counted, and offered again', () => {
@@ -256,7 +268,7 @@ describe('dismissal memory', () => {
   })
 
   it('a tab that goes away frees what it showed', () => {
-    const w = setup([{}], {})
+    const w = setup([{ frequency: { perSession: 9 } }])
     w.run(T0, { tab: 'A' })
     w.ack('shown', 'n0', T0, undefined, 'A')
     expect(w.run(T0 + 1, { tab: 'B' }).offers).toEqual([])

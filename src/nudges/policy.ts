@@ -208,7 +208,7 @@ export function createPolicy(def: JourneyDefinition, engine: Engine): Policy {
             ? 'exited'
             : snooze && snooze[0] > now
               ? 'snoozed'
-              : (f.maxShows && shows >= f.maxShows) || (f.perSession && (m.ses.n[n.id] || 0) >= f.perSession)
+              : (f.maxShows && shows >= f.maxShows) || (m.ses.n[n.id] || 0) >= (f.perSession || 1)
                 ? 'cap'
                 : f.minInterval && last && now - last < ms(f.minInterval)
                   ? 'gap'

@@ -35,7 +35,7 @@ export interface NudgeDef {
     maxShows?: number
     /** between two shows of this nudge */
     minInterval?: Duration
-    /** shows per session (30 minutes without activity end one) */
+    /** shows per session (default 1; 30 minutes without activity end a session) */
     perSession?: number
   }
   /**
