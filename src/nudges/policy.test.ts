@@ -90,6 +90,16 @@ describe('nudge eligibility', () => {
     expect(o!.explanation).toBe('78% of 200 customers who reached b invite a teammate within 1 day.')
   })
 
+  it('decides nothing before the first event: there is no customer yet to assign an arm to', () => {
+    const w = setup([{ experiment: { control: 50 } }])
+    const engine = createEngine(w.def)
+    const fresh = engine.init()
+    const r = w.p.evaluate(undefined, fresh, engine.snapshot(fresh, T0), T0, 'tab1', '/', true)
+    expect(r.offers).toEqual([])
+    expect(r.derived).toEqual([])
+    expect(r.memory.arm).toEqual({})
+  })
+
   it('holds a nudge back while no handler listens in the tab, and offers it when one does', () => {
     const w = setup([{}])
     const r = w.run(T0, { handler: false })

@@ -181,6 +181,8 @@ export function createPolicy(def: JourneyDefinition, engine: Engine): Policy {
         const t = n.trigger
         const signal = 'signal' in t ? snap.signals.find((x) => x.kind == t.signal && (!t.step || x.step == t.step)) : undefined
         if (
+          // before the customer's first event there is no customer to assign an arm to
+          !s.last ||
           s.exited ||
           (n.stage && n.stage != stage) ||
           (n.where && !(page != null && matchPath(n.where, page))) ||
