@@ -2,7 +2,7 @@
 // the 8-stage / 40-rule definition in examples/journeys/saas-onboarding.json.
 // Run: node bench/journey.mjs  (after `npm run build`; uses dist/journey.js and Debian chromium)
 import { readFileSync } from 'node:fs'
-import { createEngine, foldAll, validateDefinition } from '../dist/journey.js'
+import { createEngine, createPolicy, foldAll, validateDefinition } from '../dist/journey.js'
 
 const def = validateDefinition(JSON.parse(readFileSync(new URL('../examples/journeys/saas-onboarding.json', import.meta.url), 'utf8')))
 const engine = createEngine(def)
@@ -50,8 +50,50 @@ console.log(`  fold 100,000 events: ${fmt(med)} ms median of 5 → ${fmt(100_000
 console.log(`  per event (fold, one at a time): median ${fmt(per[50])} µs, p95 ${fmt(per[95])} µs   (target ≤ 10 µs median in Chromium; this is Node)`)
 console.log(`  final stage: ${engine.snapshot(state, events.at(-1).t).stage}, transitions: ${state.history.length}`)
 
+// 4. the nudge policy: 24 nudges (signal and rule triggers, audiences, caps, arms) decided
+//    after every event, as the tracker does; cost of one fold + one evaluation
+const slots = ['modal', 'popover', 'banner', 'tooltip', 'inline']
+const withNudges = validateDefinition({
+  ...def,
+  nudges: Array.from({ length: 24 }, (_, i) => ({
+    id: 'n' + i,
+    stage: def.stages[i % def.stages.length].id,
+    trigger: i % 3 ? { signal: ['stalled', 'idle', 'offPath', 'stepOverdue', 'skippedKeyStep'][i % 5] } : { rule: { event: { name: NAMES[i % NAMES.length], count: 2 } } },
+    ...(i % 4 == 0 && { audience: { event: { name: 'Plan Selected', where: [{ prop: 'plan', op: 'eq', value: 'pro' }] } } }),
+    slot: slots[i % 5],
+    priority: i % 7,
+    tags: ['t' + (i % 3)],
+    frequency: { maxShows: 3, minInterval: 'PT1H' },
+    dismiss: { snooze: 'P1D' },
+    experiment: { control: 20 },
+  })),
+  policy: { caps: [{ scope: 'all', max: 3, per: 'P1D' }, { scope: 'tag:t1', max: 1, per: 'session' }], minGap: 'PT10M', holdout: 5 },
+})
+const nEngine = createEngine(withNudges)
+const policy = createPolicy(withNudges, nEngine)
+let ns = nEngine.init()
+let memory
+let offers = 0
+const perEval = []
+for (let r = 0; r < 50; r++) {
+  const t0 = performance.now()
+  for (let i = r * 1000; i < (r + 1) * 1000; i++) {
+    ns = nEngine.fold(ns, events[i]).state
+    const d = policy.evaluate(memory, ns, nEngine.snapshot(ns, events[i].t), events[i].t, 'tab', '/', true)
+    memory = d.memory
+    for (const o of d.offers) {
+      offers++
+      memory = policy.ack(memory, ns, 'shown', o.nudge.id, events[i].t, 'tab').m
+      memory = policy.ack(memory, ns, 'dismissed', o.nudge.id, events[i].t, 'tab').m
+    }
+  }
+  perEval.push(performance.now() - t0)
+}
+perEval.sort((a, b) => a - b)
+console.log(`  fold + nudge decision per event (24 nudges, caps, arms): median ${fmt(perEval[25])} µs, p95 ${fmt(perEval[47])} µs; ${offers} offers over 50,000 events`)
+
 // 3. the same per-event cost in Chromium (the issue's target), on a cross-origin-isolated
-//    page for a 5 µs timer; dist/journey.js has no imports, so the page can import() it.
+//    page for a 5 µs timer.
 const { startCollector } = await import('../test/collector-server.mjs')
 const { launch } = await import('../test/browser/chromium.mjs')
 const collector = await startCollector({ headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }, lifetimeMs: 120_000 })
@@ -61,6 +103,11 @@ try {
   await page.goto(collector.origin + '/bench/pages/index.html')
   const r = await page.evaluate(
     async ({ def, events }) => {
+      // dist/journey.js imports idb (external in the ESM build): map it, as a bundler would
+      const map = document.createElement('script')
+      map.type = 'importmap'
+      map.textContent = JSON.stringify({ imports: { idb: '/node_modules/idb/build/index.js' } })
+      document.head.append(map)
       const m = await import('/dist/journey.js')
       const engine = m.createEngine(def)
       let state = engine.init()
