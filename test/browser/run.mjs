@@ -24,6 +24,10 @@ const SCENARIOS = [
   { file: 'idb-unavailable.mjs', timeout: 120_000 },
   { file: 'journey-reload.mjs', timeout: 60_000 },
   { file: 'journey-tabs.mjs', timeout: 60_000 },
+  { file: 'nudge-tabs.mjs', timeout: 60_000 },
+  { file: 'nudge-reload.mjs', timeout: 60_000 },
+  { file: 'nudge-csp.mjs', timeout: 60_000 },
+  { file: 'nudge-xss.mjs', timeout: 120_000 },
 ]
 
 if (!existsSync(IIFE)) {
