@@ -41,11 +41,16 @@ const named = (c: ReturnType<typeof collector>, event: string) => c.accepted.fil
 describe('nudges in the tracker', () => {
   it('offers an eligible nudge to dp.on("nudge"); acks become events with the journey context', async () => {
     const c = collector()
-    const { dp, got, errors } = tab(journey([{ priority: 3 }]))
+    const def = journey([{ priority: 3 }])
+    const { dp, got, errors } = tab(def)
     dp.track('Project Created')
     await until(() => got.length == 1)
     expect(got[0]).toMatchObject({ nudge: { id: 'n0', content: { title: 'Invite a teammate' } }, signal: 'rule', arm: 'treatment' })
     expect(got[0]!.explanation).toMatch(/n0/)
+    // the host's copy: changing it changes nothing in the SDK (nor in the definition)
+    got[0]!.nudge.slot = 'modal'
+    ;(got[0]!.nudge.content as { title: string }).title = 'changed'
+    expect(def.nudges![0]).toMatchObject({ slot: 'banner', content: { title: 'Invite a teammate' } })
     await until(() => named(c, 'Nudge Shown').length == 1)
     got[0]!.clicked('invite')
     got[0]!.completed()
@@ -136,7 +141,7 @@ describe('nudges in the tracker', () => {
     await until(() => got.length == 2)
     got[1]!.shown()
     await until(() => named(c, 'Nudge Shown').length == 1)
-    expect(named(c, 'Nudge Shown')[0]!.properties.show).toBe(1)
+    expect(named(c, 'Nudge Shown')[0]!.properties!.show).toBe(1)
   })
 
   it('nothing is offered without a handler; a handler added later gets it', async () => {

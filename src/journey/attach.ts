@@ -168,7 +168,8 @@ export function journeyPlugin(def: JourneyDefinition): (core: Core) => Plugin {
         ack(kind, arg)
       }
       const d: NudgeDecision = {
-        nudge: o.nudge,
+        // a copy: the host may change it, the policy keeps deciding from the definition
+        nudge: JSON.parse(JSON.stringify(o.nudge)),
         signal: o.signal,
         explanation: o.explanation,
         arm: o.arm,

@@ -270,11 +270,18 @@ describe('dismissal memory', () => {
     const again = w.run(T0 + ACK + 1)
     expect(w.offered(again)).toEqual(['n0'])
     expect(again.status[0]!.shows).toBe(0)
-    // the tab releases it itself (the host's target was missing): free at once, still 0 shows
+    // the tab releases it itself (the host's target was missing): free at once, still 0 shows,
+    // and not offered again on that page of that tab; another page or tab may show it
     w.ack('release', 'n0', T0 + ACK + 2)
-    expect(w.offered(w.run(T0 + ACK + 3))).toEqual(['n0'])
-    w.ack('shown', 'n0', T0 + ACK + 4)
+    const here = w.run(T0 + ACK + 3)
+    expect(here.offers).toEqual([])
+    expect(w.why(here)).toEqual({ n0: 'released' })
+    expect(w.offered(w.run(T0 + ACK + 4, { tab: 'tab2' }))).toEqual(['n0'])
+    w.ack('release', 'n0', T0 + ACK + 5, undefined, 'tab2')
+    expect(w.offered(w.run(T0 + ACK + 6, { page: '/projects' }))).toEqual(['n0'])
+    w.ack('shown', 'n0', T0 + ACK + 7)
     expect(w.memory!.c.n0![0]).toBe(1)
+    expect(w.memory!.rel).toEqual({})
   })
 
   it('a tab that goes away frees what it showed', () => {

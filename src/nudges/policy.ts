@@ -26,6 +26,8 @@ interface Live {
   shown?: number
   sig: SignalKind | 'rule'
   arm: NudgeArm
+  /** the tab's page when offered */
+  page?: string | undefined
 }
 
 /**
@@ -51,6 +53,8 @@ export interface NudgeMemory {
   live: Record<string, Live>
   /** a show's goal window: [shown at, goal held then, show ordinal] */
   goal: Record<string, [number, boolean, number]>
+  /** released offers: [tab, page] where the host could not show it (not offered there again) */
+  rel?: Record<string, [string, string | undefined]>
 }
 
 /** A treatment decision for the tab that made it: to hand to `dp.on('nudge')`. */
@@ -203,6 +207,12 @@ export function createPolicy(def: JourneyDefinition, engine: Engine): Policy {
           st.showing = true
           continue
         }
+        const rel = m.rel?.[n.id]
+        if (rel && rel[0] == tab && rel[1] == page) {
+          // the host could not show it here (its target element is missing): another page may
+          st.reason = 'released'
+          continue
+        }
         const f = n.frequency || {}
         const snooze = m.snz[n.id]
         const reason: NudgeReason | '' =
@@ -243,7 +253,7 @@ export function createPolicy(def: JourneyDefinition, engine: Engine): Policy {
           st.reason = 'no handler'
           continue
         } else {
-          m.live[n.id] = { slot: n.slot, tab, at: now, sig, arm }
+          m.live[n.id] = { slot: n.slot, tab, at: now, sig, arm, page }
           offers.push({ nudge: n, signal: sig, explanation: why, arm })
           st.showing = true
         }
@@ -271,8 +281,12 @@ export function createPolicy(def: JourneyDefinition, engine: Engine): Policy {
       const arm = m.arm[id] || 'treatment'
       const k = m.c[id]?.[0] || 0
       if (kind == 'release') {
-        if (l && !l.shown && l.tab == tab) delete m.live[id]
+        if (l && !l.shown && l.tab == tab) {
+          delete m.live[id]
+          ;(m.rel ||= {})[id] = [tab, l.page]
+        }
       } else if (kind == 'shown') {
+        if (m.rel) delete m.rel[id]
         if (l?.shown) return { m, derived }
         const k = charge(m, n, now)
         m.live[id] = { slot: n.slot, sig: l?.sig || 'rule', arm, at: l?.at ?? now, tab, shown: now }
