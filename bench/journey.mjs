@@ -79,7 +79,7 @@ for (let r = 0; r < 50; r++) {
   const t0 = performance.now()
   for (let i = r * 1000; i < (r + 1) * 1000; i++) {
     ns = nEngine.fold(ns, events[i]).state
-    const d = policy.evaluate(memory, ns, nEngine.snapshot(ns, events[i].t), events[i].t, 'tab', '/', true)
+    const d = policy.evaluate(memory, ns, nEngine.snapshot(ns, events[i].t), events[i].t, 'tab', '/', '')
     memory = d.memory
     for (const o of d.offers) {
       offers++

@@ -154,6 +154,20 @@ describe('nudges in the tracker', () => {
     await until(() => later.length == 1)
   })
 
+  it('a hidden tab is offered nothing; it is when it becomes visible', async () => {
+    const { dp, got } = tab(journey([{}]))
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true })
+    try {
+      dp.track('Project Created')
+      await until(() => dp.journey()?.nudges?.[0]?.reason == 'hidden')
+      expect(got).toEqual([])
+    } finally {
+      Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true })
+    }
+    document.dispatchEvent(new Event('visibilitychange'))
+    await until(() => got.length == 1)
+  })
+
   it('keeps the arm across identify and reload: nobody flips arms', async () => {
     const factory = new IDBFactory()
     const def = journey([{ experiment: { control: 50 } }, { slot: 'modal', experiment: { control: 50 } }, { slot: 'popover', experiment: { control: 50 } }])

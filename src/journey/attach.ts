@@ -92,7 +92,7 @@ export function journeyPlugin(def: JourneyDefinition): (core: Core) => Plugin {
       policy &&
       ((s, m) => {
         const now = core.$now()
-        const r = policy.evaluate(m as NudgeMemory, s, engine.snapshot(s, now), now, tab, core.$loc.pathname, core.$has('nudge'))
+        const r = policy.evaluate(m as NudgeMemory, s, engine.snapshot(s, now), now, tab, core.$loc.pathname, core.$doc.visibilityState == 'hidden' ? 'hidden' : core.$has('nudge') ? '' : 'no handler')
         memory = r.memory
         return { m: r.memory, derived: r.derived, out: r }
       })

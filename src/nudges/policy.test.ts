@@ -47,8 +47,8 @@ function setup(nudges: Partial<NudgeDef>[], policy?: NudgePolicy) {
       s = foldAll(engine, events.map(([name, t, x]) => ev(name, t, x)), false, s).state
     },
     /** evaluates at `now` in `tab`, keeping the memory */
-    run(now: number, o: { tab?: string; page?: string; handler?: boolean } = {}): Decided {
-      const r = p.evaluate(m, s, engine.snapshot(s, now), now, o.tab ?? 'tab1', o.page ?? '/', o.handler ?? true)
+    run(now: number, o: { tab?: string; page?: string; cant?: 'no handler' | 'hidden' } = {}): Decided {
+      const r = p.evaluate(m, s, engine.snapshot(s, now), now, o.tab ?? 'tab1', o.page ?? '/', o.cant ?? '')
       m = r.memory
       return r
     },
@@ -94,18 +94,19 @@ describe('nudge eligibility', () => {
     const w = setup([{ experiment: { control: 50 } }])
     const engine = createEngine(w.def)
     const fresh = engine.init()
-    const r = w.p.evaluate(undefined, fresh, engine.snapshot(fresh, T0), T0, 'tab1', '/', true)
+    const r = w.p.evaluate(undefined, fresh, engine.snapshot(fresh, T0), T0, 'tab1', '/', '')
     expect(r.offers).toEqual([])
     expect(r.derived).toEqual([])
     expect(r.memory.arm).toEqual({})
   })
 
-  it('holds a nudge back while no handler listens in the tab, and offers it when one does', () => {
+  it('holds a nudge back while no handler listens in the tab or the tab is hidden, and offers it when it can be seen', () => {
     const w = setup([{}])
-    const r = w.run(T0, { handler: false })
+    const r = w.run(T0, { cant: 'no handler' })
     expect(r.offers).toEqual([])
     expect(w.why(r)).toEqual({ n0: 'no handler' })
-    expect(w.offered(w.run(T0 + 1))).toEqual(['n0'])
+    expect(w.why(w.run(T0 + 1, { cant: 'hidden' }))).toEqual({ n0: 'hidden' })
+    expect(w.offered(w.run(T0 + 2))).toEqual(['n0'])
   })
 })
 
@@ -334,7 +335,7 @@ describe('holdouts and arms', () => {
     for (const control of [0, 100]) {
       const v = setup([{ stage: 'b', experiment: { control } }])
       v.fold(['go', T0 + 1])
-      const r = v.p.evaluate(w.memory, w.state, createEngine(v.def).snapshot(w.state, T0 + 4), T0 + 4, 'tab1', '/', true)
+      const r = v.p.evaluate(w.memory, w.state, createEngine(v.def).snapshot(w.state, T0 + 4), T0 + 4, 'tab1', '/', '')
       expect(r.status[0]!.arm).toBe(arm)
     }
   })
@@ -383,7 +384,7 @@ describe('nudge events', () => {
     w.run(T0)
     const before = JSON.stringify(w.memory)
     const m = w.memory
-    w.p.evaluate(m, w.state, createEngine(w.def).snapshot(w.state, T0 + 1), T0 + 1, 'tab1', '/', true)
+    w.p.evaluate(m, w.state, createEngine(w.def).snapshot(w.state, T0 + 1), T0 + 1, 'tab1', '/', '')
     w.p.ack(m, w.state, 'shown', 'n0', T0 + 1, 'tab1')
     expect(JSON.stringify(m)).toBe(before)
   })

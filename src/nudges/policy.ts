@@ -78,9 +78,10 @@ export interface Policy {
   init(): NudgeMemory
   /**
    * Decides which nudges to offer now. Pure: the same inputs give the same decisions.
-   * @param page this tab's path; @param tab this tab's id; @param handler someone in this tab listens
+   * @param page this tab's path; @param tab this tab's id
+   * @param cant '' if this tab can show a nudge now, else why not (`no handler`, `hidden`)
    */
-  evaluate(m: NudgeMemory | undefined, s: JourneyState, snap: JourneySnapshot, now: number, tab: string, page: string | undefined, handler: boolean): Decided
+  evaluate(m: NudgeMemory | undefined, s: JourneyState, snap: JourneySnapshot, now: number, tab: string, page: string | undefined, cant: NudgeReason | ''): Decided
   /** An ack of an offer (or `release`: not shown in time; `leave`: the tab goes away). */
   ack(m: NudgeMemory | undefined, s: JourneyState, kind: AckKind, id: string, now: number, tab: string, arg?: JsonValue): { m: NudgeMemory; derived: DerivedEvent[] }
 }
@@ -150,7 +151,7 @@ export function createPolicy(def: JourneyDefinition, engine: Engine): Policy {
 
   return {
     init,
-    evaluate(m0, s, snap, now, tab, page, handler) {
+    evaluate(m0, s, snap, now, tab, page, cant) {
       const m = copy(m0)
       const derived: DerivedEvent[] = []
       const offers: Offer[] = []
@@ -249,8 +250,8 @@ export function createPolicy(def: JourneyDefinition, engine: Engine): Policy {
         if (arm != 'treatment') {
           st.reason = arm
           ghosts.push(n)
-        } else if (!handler) {
-          st.reason = 'no handler'
+        } else if (cant) {
+          st.reason = cant
           continue
         } else {
           m.live[n.id] = { slot: n.slot, tab, at: now, sig, arm, page }

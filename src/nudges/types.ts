@@ -75,7 +75,7 @@ export interface NudgePolicy {
 export type NudgeArm = 'treatment' | 'control' | 'holdout'
 
 /** Why an eligible nudge is not on screen now. */
-export type NudgeReason = 'cap' | 'gap' | 'snoozed' | 'exited' | 'slot busy' | 'holdout' | 'control' | 'outranked' | 'no handler' | 'released' | 'expired'
+export type NudgeReason = 'cap' | 'gap' | 'snoozed' | 'exited' | 'slot busy' | 'holdout' | 'control' | 'outranked' | 'no handler' | 'hidden' | 'released' | 'expired'
 
 /** What `dp.on('nudge')` receives: a nudge to show now, in this tab. */
 export interface NudgeDecision {

@@ -55,7 +55,7 @@ describe('measuring uplift', () => {
       let s = foldAll(engine, [ev('Signed Up', T0), ev('Project Created', T0 + 1)]).state
       let m: NudgeMemory | undefined
       const step = (now: number) => {
-        const r = policy.evaluate(m, s, engine.snapshot(s, now), now, 'tab', '/', true)
+        const r = policy.evaluate(m, s, engine.snapshot(s, now), now, 'tab', '/', '')
         m = r.memory
         sent.push(...r.derived.map((d) => ({ ...d, who: i })))
         return r.offers
