@@ -12,7 +12,7 @@ journey.nudges = [
     id: 'welcome',
     stage: 'signup',
     trigger: { rule: { all: [] } },
-    slot: 'banner',
+    slot: 'popover',
     dismiss: { snooze: 'PT1M' },
     content: { title: 'Welcome!', body: 'Create a workspace to get started.', cta: { id: 'create', label: 'Create one' } },
   },

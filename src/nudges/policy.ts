@@ -227,7 +227,10 @@ export function createPolicy(def: JourneyDefinition, engine: Engine): Policy {
                   ? 'gap'
                   : ''
         if (reason) st.reason = reason
-        else candidates.push({ n, st, sig, why: signal ? signal.explanation : `${n.id}: its trigger rule holds.` })
+        else {
+          const at = def.stages.find((x) => x.id == stage)
+          candidates.push({ n, st, sig, why: signal ? signal.explanation : `Its trigger rule holds${at ? ' in ' + (at.name || at.id) : ''}.` })
+        }
       }
 
       // ranking: priority, then urgency, then id (deterministic)
