@@ -34,6 +34,32 @@ describe('several tabs of one origin', () => {
       if (locks) expect((locks as unknown as { maxHeld: number }).maxHeld).toBe(1)
     })
 
+  it('tabs agree on the identity: one that another tab wrote (a load race, identify, reset) is taken', async () => {
+    const c = collector()
+    localStorage.clear()
+    const a = tracker()
+    const first = a.dp.anonymousId
+    // a second tab of this fresh profile loaded at the same moment and stored its own id
+    // last; the browser tells this tab with a storage event
+    const other = { a: '0193c0de-0000-7000-8000-000000000001' }
+    localStorage.setItem('desire-path:user', JSON.stringify(other))
+    window.dispatchEvent(new StorageEvent('storage', { key: 'desire-path:user' }))
+    expect(a.dp.anonymousId).toBe(other.a)
+    expect(a.dp.anonymousId).not.toBe(first)
+    // an identify there
+    localStorage.setItem('desire-path:user', JSON.stringify({ ...other, u: 'user-42' }))
+    window.dispatchEvent(new StorageEvent('storage', { key: 'desire-path:user' }))
+    a.dp.track('After')
+    await until(() => c.accepted.length == 1)
+    expect(c.accepted[0]).toMatchObject({ anonymousId: other.a, userId: 'user-42' })
+    // other keys are ignored; a clear() elsewhere does not lose the identity
+    window.dispatchEvent(new StorageEvent('storage', { key: 'desire-path:backoff' }))
+    localStorage.clear()
+    window.dispatchEvent(new StorageEvent('storage', { key: null }))
+    expect(a.dp.anonymousId).toBe(other.a)
+    expect(JSON.parse(localStorage.getItem('desire-path:user')!).a).toBe(other.a)
+  })
+
   it('a tab does not resend on unload what another tab already delivered', async () => {
     const factory = new IDBFactory()
     const c = collector()

@@ -349,8 +349,19 @@ export function createTracker(options: TrackerOptions): Tracker {
     shared._set({ u: 0, n: 0 })
     void flusher._flush()
   })
+  // Another tab wrote the identity (two tabs of a fresh profile loading together, an
+  // identify or a reset there): take what is stored, so the origin's tabs agree. A clear()
+  // elsewhere: keep ours, stored again.
+  const shareUser = guard((e: Event) => {
+    const k = (e as StorageEvent).key
+    if (k != null && k != key + ':user') return
+    const u = read<typeof user>(':user')
+    if (u?.a) user = u
+    else write(':user', user)
+  })
   const listen = (on: boolean) => {
     const m = on ? 'addEventListener' : 'removeEventListener'
+    w?.[m]('storage', shareUser)
     doc[m]('visibilitychange', hide)
     w?.[m]('pagehide', hide)
     w?.[m]('online', online)
