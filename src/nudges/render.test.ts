@@ -250,6 +250,17 @@ describe('renderNudges', () => {
     expect(ok.shown).toHaveBeenCalledTimes(1)
   })
 
+  it('treats an element that is not on screen (hidden, in <head>) as missing: no show is counted', () => {
+    page([{ tag: 'div', id: 'hidden' }])
+    // jsdom lays nothing out: say what a browser says of a display:none element
+    ;(document.getElementById('hidden') as Element & { checkVisibility(): boolean }).checkVisibility = () => false
+    const { dp } = setup()
+    const ds = [decision('inline', { title: 'I', target: '#hidden' }), decision('tooltip', { title: 'T', anchor: '#hidden' })]
+    for (const d of ds) dp.emit(d)
+    for (const d of ds) expect(d.shown).not.toHaveBeenCalled()
+    expect(all('.dp')).toEqual([])
+  })
+
   it('places a tooltip under its anchor, and an anchorless popover in the corner', () => {
     const [anchor] = page([{ tag: 'button', id: 'share' }])
     anchor!.getBoundingClientRect = () => ({ top: 100, bottom: 120, left: 50, right: 90, width: 40, height: 20, x: 50, y: 100 }) as DOMRect

@@ -87,9 +87,11 @@ export function renderNudges(dp: NudgeSource, options: RenderOptions = {}): () =
     parent?.appendChild(e)
     return e
   }
+  /** The element a selector names, if it is on screen (a hidden or head element counts as missing). */
   const find = (sel: unknown): Element | null => {
     try {
-      return str(sel) ? doc.querySelector(str(sel)) : null
+      const e = str(sel) ? doc.querySelector(str(sel)) : null
+      return e && e.checkVisibility?.() !== false ? e : null
     } catch {
       return null // not a valid selector
     }
