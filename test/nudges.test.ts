@@ -196,6 +196,37 @@ describe('nudges in the tracker', () => {
     expect(named(c, 'Nudge Completed')[0]!.properties).toMatchObject({ arm: 'control', via: 'goal' })
   })
 
+  it('a broken nudge memory (an older or corrupted record) is reported; journeys and storage carry on', async () => {
+    const factory = new IDBFactory()
+    const def = journey([{}])
+    const first = tab(def, { indexedDB: factory })
+    first.dp.track('Hello')
+    await until(() => first.dp.journey()?.stage == 'visitor')
+    await first.dp.shutdown()
+    // what a future or damaged version could leave: memory fields of the wrong shape
+    await new Promise<void>((resolve, reject) => {
+      const req = factory.open('desire-path:journey')
+      req.onsuccess = () => {
+        const st = req.result.transaction('state', 'readwrite').objectStore('state')
+        const get = st.get('onboarding')
+        get.onsuccess = () => {
+          const put = st.put({ ...get.result, m: { c: null, live: 'x' } }, 'onboarding')
+          put.onsuccess = () => (req.result.close(), resolve())
+          put.onerror = () => reject(put.error)
+        }
+      }
+      req.onerror = () => reject(req.error)
+    })
+    const second = tab(def, { indexedDB: factory })
+    const stages: string[] = []
+    second.dp.on('stage', (c) => stages.push(c.to))
+    second.dp.track('Project Created')
+    await until(() => stages.includes('activated'))
+    expect(second.errors.map((e) => e.code)).toContain('internal')
+    expect(second.errors.map((e) => e.code)).not.toContain('storage_fallback')
+    expect(second.got).toEqual([])
+  })
+
   it('works without IndexedDB (memory only), and a throwing handler is isolated', async () => {
     const c = collector()
     const { dp, errors } = tab(journey([{}]), { indexedDB: null, handler: false })

@@ -88,9 +88,20 @@ export function journeyPlugin(def: JourneyDefinition): (core: Core) => Plugin {
     const tab = Math.random().toString(36).slice(2)
     let memory: unknown
     let status: NudgeStatus[] = []
+    /** The policy's part of an update: a failure there is reported and skipped, never taken for a storage failure. */
+    const safely =
+      (fn: After): After =>
+      (s, m) => {
+        try {
+          return fn(s, m)
+        } catch (e) {
+          core.$report(new DesirePathError('internal', 'nudges: ' + e, e))
+          return { m, derived: [] }
+        }
+      }
     const after: After | undefined =
       policy &&
-      ((s, m) => {
+      safely((s, m) => {
         const now = core.$now()
         const r = policy.evaluate(m as NudgeMemory, s, engine.snapshot(s, now), now, tab, core.$loc.pathname, core.$doc.visibilityState == 'hidden' ? 'hidden' : core.$has('nudge') ? '' : 'no handler')
         memory = r.memory
@@ -158,7 +169,7 @@ export function journeyPlugin(def: JourneyDefinition): (core: Core) => Plugin {
       let shown = false
       let clicked = false
       let done = false
-      const ack = (kind: AckKind, arg?: JsonValue) => run((st) => st.memo((s, m) => policy!.ack(m as NudgeMemory, s, kind, id, core.$now(), tab, arg)))
+      const ack = (kind: AckKind, arg?: JsonValue) => run((st) => st.memo(safely((s, m) => policy!.ack(m as NudgeMemory, s, kind, id, core.$now(), tab, arg))))
       // not marked shown in time (its target was missing, say): released, not counted
       const release = setTimeout(() => shown || done || ((done = true), ack('release')), ACK)
       const end = (kind: AckKind, arg?: JsonValue) => {
@@ -191,7 +202,7 @@ export function journeyPlugin(def: JourneyDefinition): (core: Core) => Plugin {
       core.$emit('nudge', d)
     }
     /** This tab goes away: its nudges are no longer on screen. */
-    const leave = () => policy && run((st) => st.memo((s, m) => policy.ack(m as NudgeMemory, s, 'leave', '', core.$now(), tab)))
+    const leave = () => policy && run((st) => st.memo(safely((s, m) => policy.ack(m as NudgeMemory, s, 'leave', '', core.$now(), tab))))
 
     const flush = () => {
       clearTimeout(timer)

@@ -114,7 +114,7 @@ export function createPolicy(def: JourneyDefinition, engine: Engine): Policy {
   const keep = Math.max(gap, ...caps.map((c) => c.ms))
   const init = (): NudgeMemory => ({ arm: {}, c: {}, log: [], ses: { at: 0, last: 0, n: {} }, snz: {}, out: {}, live: {}, goal: {} })
   /** a copy to change: memories passed in are never mutated */
-  const copy = (m: NudgeMemory | undefined): NudgeMemory => (m ? JSON.parse(JSON.stringify(m)) : init())
+  const copy = (m: NudgeMemory | undefined): NudgeMemory => ({ ...init(), ...(m && JSON.parse(JSON.stringify(m))) })
 
   const emit = (s: JourneyState, out: DerivedEvent[], event: DerivedEvent['event'], t: number, n: NudgeDef, props: Record<string, JsonValue>, what: string) =>
     out.push({ event, t, messageId: detId(`${def.id}|${s.subject}|nudge|${n.id}|${what}`), properties: { journey: def.id, version: def.version, nudge: n.id, ...props } })
