@@ -71,7 +71,15 @@ describe('nudge eligibility', () => {
       { audience: { trait: { prop: 'role', op: 'eq', value: 'admin' } }, slot: 'popover' },
       { expiresAt: new Date(T0 + D).toISOString(), slot: 'tooltip' },
     ])
-    expect(w.offered(w.run(T0 + 1))).toEqual(['n3'])
+    const first = w.run(T0 + 1)
+    expect(w.offered(first)).toEqual(['n3'])
+    // why the others are not eligible (for the overlay): the first condition that fails
+    expect(first.status.map((x) => [x.id, x.eligible, x.reason])).toEqual([
+      ['n0', false, 'stage'],
+      ['n1', false, 'page'],
+      ['n2', false, 'audience'],
+      ['n3', true, undefined],
+    ])
     w.ack('dismissed', 'n3', T0 + 2, false)
     w.fold(['go', T0 + 10], ['x', T0 + 11, { type: 'identify', traits: { role: 'admin' } }])
     expect(w.offered(w.run(T0 + 20, { page: '/projects/42' })).sort()).toEqual(['n0', 'n1', 'n2'])
@@ -84,7 +92,9 @@ describe('nudge eligibility', () => {
   it('fires on a path signal, with the explanation built from the path', () => {
     const w = setup([{ stage: 'b', trigger: { signal: 'stepOverdue', step: 'invite' } }])
     w.fold(['go', T0 + 1])
-    expect(w.run(T0 + H).offers).toEqual([])
+    const early = w.run(T0 + H)
+    expect(early.offers).toEqual([])
+    expect(early.status[0]!.reason).toBe('trigger')
     const [o] = w.run(T0 + 2 * D).offers
     expect(o).toMatchObject({ signal: 'stepOverdue', arm: 'treatment' })
     expect(o!.explanation).toBe('78% of 200 customers who reached b invite a teammate within 1 day.')
@@ -96,6 +106,7 @@ describe('nudge eligibility', () => {
     const fresh = engine.init()
     const r = w.p.evaluate(undefined, fresh, engine.snapshot(fresh, T0), T0, 'tab1', '/', '')
     expect(r.offers).toEqual([])
+    expect(r.status[0]).toMatchObject({ eligible: false, reason: 'journey' })
     expect(r.derived).toEqual([])
     expect(r.memory.arm).toEqual({})
   })

@@ -185,16 +185,24 @@ export function createPolicy(def: JourneyDefinition, engine: Engine): Policy {
         }
         const t = n.trigger
         const signal = 'signal' in t ? snap.signals.find((x) => x.kind == t.signal && (!t.step || x.step == t.step)) : undefined
-        if (
-          // before the customer's first event there is no customer to assign an arm to
-          !s.last ||
-          s.exited ||
-          (n.stage && n.stage != stage) ||
-          (n.where && !(page != null && matchPath(n.where, page))) ||
-          (n.audience && !engine.test(s, n.audience, now)) ||
-          !('signal' in t ? signal : engine.test(s, t.rule, now))
-        )
+        // not eligible: why (for the overlay). Before the customer's first event there is
+        // no customer to assign an arm to.
+        const not: NudgeReason | '' =
+          !s.last || s.exited
+            ? 'journey'
+            : n.stage && n.stage != stage
+              ? 'stage'
+              : n.where && !(page != null && matchPath(n.where, page))
+                ? 'page'
+                : n.audience && !engine.test(s, n.audience, now)
+                  ? 'audience'
+                  : !('signal' in t ? signal : engine.test(s, t.rule, now))
+                    ? 'trigger'
+                    : ''
+        if (not) {
+          st.reason = not
           continue
+        }
         st.eligible = true
         const sig = signal ? signal.kind : 'rule'
         let arm = m.arm[n.id]

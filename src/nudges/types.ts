@@ -74,8 +74,30 @@ export interface NudgePolicy {
 /** Which arm a customer is in for a nudge: assigned at first eligibility, then kept. */
 export type NudgeArm = 'treatment' | 'control' | 'holdout'
 
-/** Why an eligible nudge is not on screen now. */
-export type NudgeReason = 'cap' | 'gap' | 'snoozed' | 'exited' | 'slot busy' | 'holdout' | 'control' | 'outranked' | 'no handler' | 'hidden' | 'released' | 'expired'
+/**
+ * Why a nudge is not on screen now. Not eligible: `expired`, `journey` (not started, or
+ * exited), `stage`, `page`, `audience`, `trigger` (the first that fails). Eligible but held
+ * back: `exited` (dismissed for good or done), `snoozed`, `cap`, `gap`, `slot busy`,
+ * `outranked`, `holdout`, `control`, `no handler`, `hidden`, `released`.
+ */
+export type NudgeReason =
+  | 'expired'
+  | 'journey'
+  | 'stage'
+  | 'page'
+  | 'audience'
+  | 'trigger'
+  | 'exited'
+  | 'snoozed'
+  | 'cap'
+  | 'gap'
+  | 'slot busy'
+  | 'outranked'
+  | 'holdout'
+  | 'control'
+  | 'no handler'
+  | 'hidden'
+  | 'released'
 
 /** What `dp.on('nudge')` receives: a nudge to show now, in this tab. */
 export interface NudgeDecision {
@@ -110,7 +132,7 @@ export interface NudgeStatus {
   arm?: NudgeArm
   /** on screen (or offered) in some tab */
   showing?: boolean
-  /** eligible but not shown: why */
+  /** why it is not shown (also why it is not eligible) */
   reason?: NudgeReason
   shows: number
 }
