@@ -190,24 +190,37 @@ describe('renderNudges', () => {
     expect(all('.dp')).toEqual([])
   })
 
-  it('dismisses the topmost nudge on Escape, one per press, never an inline one', () => {
-    page([{ tag: 'div', id: 'slot' }])
+  it('dismisses on Escape the modal, or the nudge that has focus; an Escape meant for the page dismisses nothing', () => {
+    page([{ tag: 'div', id: 'slot' }, { tag: 'button', id: 'menu' }])
     const { dp } = setup()
-    const inline = decision('inline', { title: 'Inline', target: '#slot' })
-    const banner = decision('banner', { title: 'Banner' })
+    const inline = decision('inline', { title: 'Inline', target: '#slot', cta: { id: 'go', label: 'Go' } })
+    const banner = decision('banner', { title: 'Banner', cta: { id: 'go', label: 'Go' } })
     const popover = decision('popover', { title: 'Popover' })
     dp.emit(inline)
     dp.emit(banner)
     dp.emit(popover)
+    // focus is on the page (its menu): Esc is the page's business
+    document.getElementById('menu')!.focus()
+    key('Escape')
+    for (const d of [inline, banner, popover]) expect(d.dismissed).not.toHaveBeenCalled()
+    // focus in the popover: Esc dismisses it, and only it
+    button(nudge('popover'), 'Dismiss').focus()
     key('Escape')
     expect(popover.dismissed).toHaveBeenCalledTimes(1)
-    expect(banner.dismissed).not.toHaveBeenCalled()
     expect(all('.dp.popover')).toEqual([])
+    expect(banner.dismissed).not.toHaveBeenCalled()
+    button(nudge('banner'), 'Go').focus()
     key('Escape')
     expect(banner.dismissed).toHaveBeenCalledTimes(1)
+    button(nudge('inline'), 'Go').focus()
     key('Escape')
-    expect(inline.dismissed).not.toHaveBeenCalled()
-    expect(all('.dp.inline')).toHaveLength(1)
+    expect(inline.dismissed).toHaveBeenCalledTimes(1)
+    // a modal takes Esc wherever focus is
+    const modal = decision('modal', { title: 'Modal' })
+    dp.emit(modal)
+    document.getElementById('menu')!.focus()
+    key('Escape')
+    expect(modal.dismissed).toHaveBeenCalledTimes(1)
   })
 
   it('shows one nudge per slot: a second decision for a busy slot is not shown', () => {

@@ -233,8 +233,10 @@ export function renderNudges(dp: NudgeSource, options: RenderOptions = {}): () =
 
   const key = (e: KeyboardEvent) =>
     safe(() => {
-      // the modal if any, else the latest overlay (an inline nudge is part of the page)
-      const top = open.find((o) => o.s == 'modal') || open.filter((o) => o.s != 'inline').pop()
+      // the modal if any, else the nudge that has focus: an Esc meant for the page (its own
+      // menu, say) must not dismiss a banner, which may end it for good
+      const f = active()
+      const top = open.find((o) => o.s == 'modal') || open.find((o) => f && o.box.contains(f))
       if (!top || e.defaultPrevented) return
       if (e.key == 'Escape' || e.key == 'Esc') top.dismiss()
       else if (e.key == 'Tab' && top.s == 'modal') {
