@@ -144,6 +144,18 @@ describe('nudges in the tracker', () => {
     expect(named(c, 'Nudge Shown')[0]!.properties!.show).toBe(1)
   })
 
+  it('a shown() that comes after the release still counts: the exposure happened', async () => {
+    const c = collector()
+    const { dp, got } = tab(journey([{}]), { show: false })
+    dp.track('Project Created')
+    await until(() => got.length == 1)
+    await sleep(5200) // past the 5 s ack window: released
+    await until(() => dp.journey()?.nudges?.[0]?.reason == 'released')
+    got[0]!.shown() // a slow host got there in the end
+    await until(() => named(c, 'Nudge Shown').length == 1)
+    await until(() => dp.journey()?.nudges?.[0]?.shows == 1)
+  }, 10_000)
+
   it('nothing is offered without a handler; a handler added later gets it', async () => {
     const { dp, got } = tab(journey([{}]), { handler: false })
     dp.track('Project Created')

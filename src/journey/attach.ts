@@ -170,8 +170,9 @@ export function journeyPlugin(def: JourneyDefinition): (core: Core) => Plugin {
       let clicked = false
       let done = false
       const ack = (kind: AckKind, arg?: JsonValue) => run((st) => st.memo(safely((s, m) => policy!.ack(m as NudgeMemory, s, kind, id, core.$now(), tab, arg))))
-      // not marked shown in time (its target was missing, say): released, not counted
-      const release = setTimeout(() => shown || done || ((done = true), ack('release')), ACK)
+      // not marked shown in time (its target was missing, say): released, not counted. A
+      // shown() that comes later still counts: an exposure that happened is measured.
+      const release = setTimeout(() => shown || done || ack('release'), ACK)
       const end = (kind: AckKind, arg?: JsonValue) => {
         if (done) return
         done = true
