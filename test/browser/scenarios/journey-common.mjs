@@ -79,3 +79,19 @@ export class Abort extends Error {}
 export const must = async (ok, message) => {
   if (!ok) throw new Abort(typeof message == 'function' ? await message() : message)
 }
+
+/** What failed a run's body, for its failures: an Abort's message, else the error's first lines. */
+export const failure = (e) => (e instanceof Abort ? e.message : String(e?.stack || e).split('\n').slice(0, 3).join(' '))
+
+/**
+ * The checks every run ends with, once its pages are closed: no page errors or unhandled
+ * rejections in `watches` (see helpers.mjs watch), console errors kept (those `keep` lets
+ * through) for the report, and no event accepted twice by collector `c`.
+ */
+export function endChecks(r, fail, c, watches, keep = () => true) {
+  const errors = watches.flatMap((w) => [...w.pageErrors, ...w.rejections])
+  if (errors.length) fail(`page errors: ${errors.slice(0, 3).join(' | ')}`)
+  r.pageErrors = errors
+  r.consoleErrors = watches.flatMap((w) => w.consoleErrors.filter(keep)).slice(0, 10)
+  if (c.dupes()) fail(`${c.dupes()} duplicate events accepted in all`)
+}

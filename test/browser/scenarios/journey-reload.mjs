@@ -7,7 +7,7 @@
 // twice by messageId, no two with the same `to`), the customer's own events once each, and
 // the page no uncaught error. 3 runs, each in a fresh browser context with its own collector.
 import { settle, sleep, tally, waitFor, watch } from './helpers.mjs'
-import { Abort, JSE, arrows, collectorHas, exactlyOnce, firstLoad, journeyEvents, journeyUrl, must, stageIs, tabState } from './journey-common.mjs'
+import { JSE, arrows, collectorHas, exactlyOnce, firstLoad, journeyEvents, journeyUrl, must, stageIs, tabState, endChecks, failure } from './journey-common.mjs'
 
 const RUNS = 3
 
@@ -116,17 +116,13 @@ async function once(env, run) {
     r.errorCodes = codes
     if (Object.keys(codes).length) fail(`onError: ${JSON.stringify(codes)} ${[...beforeReload.messages, ...end.messages].slice(0, 3).join(' | ')}`)
   } catch (e) {
-    fail(e instanceof Abort ? e.message : String(e?.stack || e).split('\n').slice(0, 3).join(' '))
+    fail(failure(e))
   } finally {
     await close()
     await c.close()
   }
-  const errors = w ? [...w.pageErrors, ...w.rejections] : []
-  if (errors.length) fail(`page errors: ${errors.slice(0, 3).join(' | ')}`)
-  r.pageErrors = errors
-  r.consoleErrors = w?.consoleErrors.slice(0, 10)
   r.jse = journeyEvents(c)
-  if (c.dupes()) fail(`${c.dupes()} duplicate events accepted in all`)
+  endChecks(r, fail, c, w ? [w] : [])
   for (const e of c.accepted) if (e.event === JSE) r.jseIds.set(e.messageId, e.anonymousId)
   return r
 }

@@ -6,7 +6,7 @@
 // must get each Journey Stage Entered exactly once (by `to` and by messageId), also after
 // tab A and then tab B close. 3 runs, each in a fresh browser context with its own collector.
 import { settle, sleep, tally, waitFor, watch } from './helpers.mjs'
-import { Abort, JSE, arrows, collectorHas, exactlyOnce, firstLoad, journeyEvents, journeyUrl, must, stageIs, tabState } from './journey-common.mjs'
+import { JSE, arrows, collectorHas, exactlyOnce, firstLoad, journeyEvents, journeyUrl, must, stageIs, tabState, endChecks, failure } from './journey-common.mjs'
 
 const RUNS = 3
 const ALL = ['visitor', 'signup', 'activated']
@@ -124,16 +124,12 @@ async function once(env, run) {
     r.errorCodes = codes
     if (Object.keys(codes).length) fail(`onError: ${JSON.stringify(codes)} ${[...sa.messages, ...sb.messages].slice(0, 3).join(' | ')}`)
   } catch (e) {
-    fail(e instanceof Abort ? e.message : String(e?.stack || e).split('\n').slice(0, 3).join(' '))
+    fail(failure(e))
   } finally {
     await close()
     await c.close()
   }
-  const errors = watches.flatMap((w) => [...w.pageErrors, ...w.rejections])
-  if (errors.length) fail(`page errors: ${errors.slice(0, 3).join(' | ')}`)
-  r.pageErrors = errors
-  r.consoleErrors = watches.flatMap((w) => w.consoleErrors).slice(0, 10)
   r.jse = journeyEvents(c)
-  if (c.dupes()) fail(`${c.dupes()} duplicate events accepted in all`)
+  endChecks(r, fail, c, watches)
   return r
 }

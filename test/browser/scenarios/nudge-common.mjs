@@ -83,4 +83,4 @@ export function watchSecurity(page) {
   return s
 }
 
-export { Abort, must } from './journey-common.mjs'
+export { must } from './journey-common.mjs'

@@ -16,7 +16,8 @@
 import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { pageUrl, settle, waitFor, watch } from './helpers.mjs'
-import { Abort, CSP, collectorCount, journeyWith, must, nudgeEvents, nudgeState, trackerOptions, watchSecurity } from './nudge-common.mjs'
+import { CSP, collectorCount, journeyWith, must, nudgeEvents, nudgeState, trackerOptions, watchSecurity } from './nudge-common.mjs'
+import { endChecks, failure } from './journey-common.mjs'
 
 const SHOTS = fileURLToPath(new URL('../../../test-results/nudges/', import.meta.url))
 const SLOTS = ['modal', 'popover', 'banner', 'tooltip', 'inline']
@@ -207,15 +208,11 @@ async function once(env, run, { build, file }) {
     r.control = control.refused && control.reported
     if (!r.control) fail(`positive control: innerHTML ${control.refused ? 'refused' : 'allowed'}, ${control.reported ? '' : 'not '}reported to the securitypolicyviolation listener`)
   } catch (e) {
-    fail(e instanceof Abort ? e.message : String(e?.stack || e).split('\n').slice(0, 3).join(' '))
+    fail(failure(e))
   } finally {
     await close()
     await c.close()
   }
-  const errors = w ? [...w.pageErrors, ...w.rejections] : []
-  if (errors.length) fail(`page errors: ${errors.slice(0, 3).join(' | ')}`)
-  r.pageErrors = errors
-  r.consoleErrors = w?.consoleErrors.filter((t) => !t.startsWith('[dp-csp]') && !/Trusted ?Type|Content Security Policy/i.test(t)).slice(0, 10)
-  if (c.dupes()) fail(`${c.dupes()} duplicate events accepted in all`)
+  endChecks(r, fail, c, w ? [w] : [], (t) => !t.startsWith('[dp-csp]') && !/Trusted ?Type|Content Security Policy/i.test(t))
   return r
 }

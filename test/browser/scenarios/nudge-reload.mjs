@@ -11,7 +11,8 @@
 //   render  the default renderer (IIFE build): a real click on its × button, no dismiss
 //           setting: dismissed for good
 import { settle, waitFor, watch } from './helpers.mjs'
-import { Abort, collectorCount, journeyWith, must, nudgeEvents, nudgeState, nudgeUrl, statusOf } from './nudge-common.mjs'
+import { collectorCount, journeyWith, must, nudgeEvents, nudgeState, nudgeUrl, statusOf } from './nudge-common.mjs'
+import { endChecks, failure } from './journey-common.mjs'
 
 const MODES = [
   { mode: 'exit', reason: 'exited', action: 'exit', dismiss: { snooze: 'P1D' } },
@@ -130,15 +131,11 @@ async function once(env, run, m) {
     if (other.length) fail(`unexpected nudge events: ${other.map((e) => e.event).join(', ')}`)
     if (nudgeEvents(c, 'Nudge Eligible').copies !== 1) fail(`Nudge Eligible accepted ${nudgeEvents(c, 'Nudge Eligible').copies} times (want 1)`)
   } catch (e) {
-    fail(e instanceof Abort ? e.message : String(e?.stack || e).split('\n').slice(0, 3).join(' '))
+    fail(failure(e))
   } finally {
     await close()
     await c.close()
   }
-  const errors = w ? [...w.pageErrors, ...w.rejections] : []
-  if (errors.length) fail(`page errors: ${errors.slice(0, 3).join(' | ')}`)
-  r.pageErrors = errors
-  r.consoleErrors = w?.consoleErrors.slice(0, 10)
-  if (c.dupes()) fail(`${c.dupes()} duplicate events accepted in all`)
+  endChecks(r, fail, c, w ? [w] : [])
   return r
 }

@@ -9,7 +9,8 @@
 // fresh browser profile with its own collector. Two first loads at once may each make an
 // anonymousId; the tabs must then agree on the stored one within a second (storage events).
 import { settle, sleep, waitFor, watch } from './helpers.mjs'
-import { Abort, collectorCount, journeyWith, must, nudgeEvents, nudgeState, nudgeUrl } from './nudge-common.mjs'
+import { collectorCount, journeyWith, must, nudgeEvents, nudgeState, nudgeUrl } from './nudge-common.mjs'
+import { endChecks, failure } from './journey-common.mjs'
 
 const RUNS = 3
 const NUDGE = { id: 'welcome', trigger: { rule: { all: [] } }, slot: 'popover', content: { title: 'Welcome back', body: 'Pick up where you left off.' } }
@@ -115,15 +116,11 @@ async function once(env, run) {
     const other = c.accepted.filter((e) => /^Nudge /.test(e.event) && !['Nudge Shown', 'Nudge Eligible'].includes(e.event))
     if (other.length) fail(`unexpected nudge events: ${other.map((e) => e.event).join(', ')}`)
   } catch (e) {
-    fail(e instanceof Abort ? e.message : String(e?.stack || e).split('\n').slice(0, 3).join(' '))
+    fail(failure(e))
   } finally {
     await close()
     await c.close()
   }
-  const errors = watches.flatMap((w) => [...w.pageErrors, ...w.rejections])
-  if (errors.length) fail(`page errors: ${errors.slice(0, 3).join(' | ')}`)
-  r.pageErrors = errors
-  r.consoleErrors = watches.flatMap((w) => w.consoleErrors).slice(0, 10)
-  if (c.dupes()) fail(`${c.dupes()} duplicate events accepted in all`)
+  endChecks(r, fail, c, watches)
   return r
 }

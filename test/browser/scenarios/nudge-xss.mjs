@@ -27,7 +27,8 @@
 // link for a payload that is no http(s) URL); a securitypolicyviolation event or CSP console
 // report; a page error or onError; renders, acks or events not as expected.
 import { pageUrl, settle, waitFor, watch } from './helpers.mjs'
-import { Abort, CSP, journeyWith, must, nudgeEvents, trackerOptions, watchSecurity } from './nudge-common.mjs'
+import { CSP, journeyWith, must, nudgeEvents, trackerOptions, watchSecurity } from './nudge-common.mjs'
+import { failure } from './journey-common.mjs'
 
 const BATCH = 100
 const SLOTS = ['modal', 'popover', 'banner', 'tooltip', 'inline']
@@ -348,7 +349,7 @@ export default async function nudgeXss(env) {
     r.passes.open = await direct(context, open, payloads, 'no CSP', fail, watches)
     r.passes.journey = await journey(context, strict, payloads, env.seed, fail, watches)
   } catch (e) {
-    fail(e instanceof Abort ? e.message : String(e?.stack || e).split('\n').slice(0, 3).join(' '))
+    fail(failure(e))
   }
   const errors = watches.flatMap((w) => [...w.pageErrors, ...w.rejections])
   if (errors.length) alarm(`page errors: ${errors.slice(0, 3).join(' | ')}`)
