@@ -74,8 +74,8 @@ export interface Decided {
 
 export type AckKind = 'shown' | 'clicked' | 'dismissed' | 'completed' | 'release' | 'leave'
 
+/** The policy's functions; a memory of `undefined` is a fresh one. */
 export interface Policy {
-  init(): NudgeMemory
   /**
    * Decides which nudges to offer now. Pure: the same inputs give the same decisions.
    * @param page this tab's path; @param tab this tab's id
@@ -150,7 +150,6 @@ export function createPolicy(def: JourneyDefinition, engine: Engine): Policy {
   }
 
   return {
-    init,
     evaluate(m0, s, snap, now, tab, page, cant) {
       const m = copy(m0)
       const derived: DerivedEvent[] = []

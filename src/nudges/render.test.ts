@@ -303,6 +303,17 @@ describe('renderNudges', () => {
     expect(document.activeElement).toBe(before)
   })
 
+  it('puts its shadow host in options.root when given', () => {
+    page([{ tag: 'div', id: 'mount' }])
+    const mount = document.getElementById('mount')!
+    const { dp } = setup({ root: mount })
+    const d = decision('banner', { title: 'Here' })
+    dp.emit(d)
+    expect(d.shown).toHaveBeenCalledTimes(1)
+    expect(mount.children).toHaveLength(1)
+    expect(mount.firstElementChild!.shadowRoot!.textContent).toContain('Here')
+  })
+
   it('keeps Tab inside the modal, wrapping at both ends', () => {
     page([{ tag: 'button', id: 'outside' }])
     const { dp } = setup()

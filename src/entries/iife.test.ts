@@ -1,0 +1,22 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+
+// The script-tag builds each merge into window.desirePath, so the page may load them in
+// either order.
+const w = window as unknown as { desirePath?: Record<string, unknown> }
+afterEach(() => {
+  delete w.desirePath
+  vi.resetModules()
+})
+
+describe('script-tag entries', () => {
+  for (const order of [
+    ['./iife.js', './nudges-iife.js'],
+    ['./nudges-iife.js', './iife.js'],
+  ])
+    it(`define window.desirePath with the tracker and the renderer, loaded ${order.join(' then ')}`, async () => {
+      for (const entry of order) await import(entry)
+      expect(Object.keys(w.desirePath!).sort()).toEqual(['DesirePathError', 'createTracker', 'isDesirePathError', 'renderNudges'])
+      expect(typeof w.desirePath!.createTracker).toBe('function')
+      expect(typeof w.desirePath!.renderNudges).toBe('function')
+    })
+})
