@@ -36,6 +36,28 @@ const tab = (o: Partial<TrackerOptions> = {}) => {
 }
 
 describe('journeys in the tracker (desire-path/journey)', () => {
+  it('settled() resolves once journey() reflects the calls made before it', async () => {
+    const { dp } = tab()
+    dp.track('Pricing Viewed')
+    await dp.settled()
+    expect(dp.journey()!.stage).toBe('visitor')
+    dp.track('Signed Up')
+    dp.track('Project Created')
+    // folding is an IndexedDB transaction away: right after track() the old stage shows
+    expect(dp.journey()!.stage).toBe('visitor')
+    await dp.settled()
+    expect(dp.journey()!.stage).toBe('activated')
+    dp.stage('dormant')
+    await dp.settled()
+    expect(dp.journey()!.stage).toBe('dormant')
+  })
+
+  it('settled() resolves at once without a journey, and never rejects', async () => {
+    const dp = createCore({ endpoint: ENDPOINT, indexedDB: new IDBFactory() })
+    live.push(dp)
+    await expect(dp.settled()).resolves.toBeUndefined()
+  })
+
   it('reports stage changes, keeps a snapshot, and sends derived events through the pipeline', async () => {
     const c = collector()
     const { dp, stages } = tab()

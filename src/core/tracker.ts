@@ -57,6 +57,14 @@ export interface Tracker {
    */
   journey(): JourneySnapshot | null
   /**
+   * Resolves once `journey()` reflects every call made so far: events folded, stage
+   * assertions applied, nudge acknowledgements recorded (each is an IndexedDB transaction
+   * shared by the origin's tabs, so `journey()` right after `track()` still shows the state
+   * before it). Resolves at once without a journey. Never rejects.
+   * @example dp.track('Signed Up'); await dp.settled(); dp.journey()?.stage
+   */
+  settled(): Promise<void>
+  /**
    * Asserts that the customer reached a stage (forward only; a stage behind is ignored).
    * @example dp.stage('onboarding')
    */
@@ -92,6 +100,8 @@ export interface Plugin {
   /** an event this tab captured (not derived ones) */
   $event(rec: StoredEvent): void
   $journey(): JourneySnapshot | null
+  /** resolves once every event and ack handed over so far is applied */
+  $settled(): Promise<unknown>
   $stage(id: string): void
   $stop(): Promise<void>
   /** a handler was added for `type` */
@@ -418,6 +428,7 @@ export function createTracker(options: TrackerOptions): Tracker {
       return off
     },
     journey: () => safe(() => plugin?.$journey()) ?? null,
+    settled: async () => void (await safe(() => plugin?.$settled())),
     stage: guard((id: string) => (plugin ? plugin.$stage(id) : err('event_invalid', 'stage() needs a journey'))),
     flush: () => flusher._flush(),
     async shutdown() {
@@ -443,5 +454,5 @@ export function createTracker(options: TrackerOptions): Tracker {
 function inert(): Tracker {
   const no = () => {}
   const done = async () => {}
-  return { track: no, page: no, identify: no, reset: no, on: () => no, journey: () => null, stage: no, flush: done, shutdown: done, anonymousId: '', userId: undefined }
+  return { track: no, page: no, identify: no, reset: no, on: () => no, journey: () => null, settled: done, stage: no, flush: done, shutdown: done, anonymousId: '', userId: undefined }
 }

@@ -228,6 +228,7 @@ export function journeyPlugin(def: JourneyDefinition): (core: Core) => Plugin {
         buffer.push(rec)
         timer ||= setTimeout(flush)
       },
+      $settled: flush,
       $journey: () => ({ ...engine.snapshot(state, core.$now()), ...(policy && { nudges: status }) }),
       $listen(type) {
         // a nudge handler arrived: nudges held back for want of one may be offered now

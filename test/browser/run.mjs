@@ -4,6 +4,8 @@
 // ends with "N passed, N failed" (exit 1 if any failed). Needs a built dist/ (npm run build).
 //   DP_SEED=123        replay a run's fault/reload choices (printed at the start)
 //   DP_ONLY=name,...   run only the scenarios whose file name matches
+//   --throttle N       slow every page's CPU N× (CDP Emulation.setCPUThrottlingRate), as on a loaded machine
+//   --repeat N         run the whole suite N times (no retries: every run counts)
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { startCollector } from '../collector-server.mjs'
@@ -13,7 +15,6 @@ import { INIT_SCRIPT } from './scenarios/helpers.mjs'
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const IIFE = ROOT + 'dist/desire-path.iife.js'
 const OUT_DIR = ROOT + 'test-results'
-const GLOBAL_TIMEOUT = 8 * 60_000
 
 // Scenario files, in run order, with their own time limits.
 const SCENARIOS = [
@@ -48,8 +49,21 @@ try {
   /* no src/ (installed package): nothing to compare */
 }
 
+const arg = (name, d) => {
+  const i = process.argv.indexOf('--' + name)
+  const v = i < 0 ? d : Number(process.argv[i + 1])
+  if (!(v >= 1)) {
+    console.error(`test:browser: --${name} needs a number >= 1`)
+    process.exit(1)
+  }
+  return v
+}
+const THROTTLE = arg('throttle', 1)
+const REPEAT = arg('repeat', 1)
 const seed = process.env.DP_SEED ? Number(process.env.DP_SEED) >>> 0 : (Math.random() * 2 ** 32) >>> 0
 const only = process.env.DP_ONLY?.split(',').filter(Boolean)
+// Throttled pages run slower: the scenario and suite limits stretch with the rate.
+const GLOBAL_TIMEOUT = 8 * 60_000 * REPEAT * THROTTLE
 const started = Date.now()
 const results = []
 
@@ -69,9 +83,14 @@ const finish = (timedOut) => {
   finished = true
   const passed = results.filter((r) => r.ok).length
   const failed = results.length - passed
+  if (REPEAT > 1) {
+    const by = new Map()
+    for (const r of results) by.set(r.name, [...(by.get(r.name) || []), r.ok])
+    for (const [name, oks] of by) console.log(`${oks.filter(Boolean).length}/${oks.length} ${name}`)
+  }
   try {
     mkdirSync(OUT_DIR, { recursive: true })
-    const report = { seed, startedAt: new Date(started).toISOString(), ms: Date.now() - started, timedOut, passed, failed, scenarios: results }
+    const report = { seed, throttle: THROTTLE, repeat: REPEAT, startedAt: new Date(started).toISOString(), ms: Date.now() - started, timedOut, passed, failed, scenarios: results }
     writeFileSync(OUT_DIR + '/browser.json', JSON.stringify(report, null, 2) + '\n')
   } catch (e) {
     console.error(`test:browser: could not write ${OUT_DIR}/browser.json: ${e}`)
@@ -95,6 +114,11 @@ const env = {
     const b = await launch()
     closers.push(b.close)
     await b.context.addInitScript(INIT_SCRIPT)
+    if (THROTTLE > 1) {
+      const slow = (p) => b.context.newCDPSession(p).then((s) => s.send('Emulation.setCPUThrottlingRate', { rate: THROTTLE })).catch(() => {})
+      b.context.pages().forEach(slow)
+      b.context.on('page', slow)
+    }
     return b
   },
   /** A collector on 127.0.0.1; closed after the scenario. */
@@ -105,8 +129,9 @@ const env = {
   },
 }
 
-console.log(`desire-path browser suite (seed ${seed}, ${CHROMIUM})`)
+console.log(`desire-path browser suite (seed ${seed}, ${CHROMIUM}${THROTTLE > 1 ? `, CPU throttled ${THROTTLE}×` : ''}${REPEAT > 1 ? `, ${REPEAT} runs` : ''})`)
 try {
+  for (let run = 1; run <= REPEAT && !finished; run++)
   for (const s of SCENARIOS) {
     if (only && !only.some((o) => s.file.includes(o))) continue
     const t0 = Date.now()
@@ -119,7 +144,7 @@ try {
       p.catch(() => {}) // if it times out, its late failure (browser closed under it) is moot
       r = await Promise.race([
         p,
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${s.timeout / 1000} s`)), s.timeout))),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${(s.timeout * THROTTLE) / 1000} s`)), s.timeout * THROTTLE))),
       ])
     } catch (e) {
       r = { name: s.file.replace(/\.mjs$/, ''), ok: false, details: { error: String(e?.stack || e) } }
@@ -129,9 +154,10 @@ try {
     }
     r.details = { ...r.details, ms: Date.now() - t0 }
     if (finished) break
+    if (REPEAT > 1) r.run = run
     results.push(r)
     const d = r.details
-    console.log(`${r.ok ? 'PASS' : 'FAIL'} ${r.name} (${(d.ms / 1000).toFixed(1)} s): ${d.summary ?? String(d.error ?? '').split('\n')[0]}`)
+    console.log(`${r.ok ? 'PASS' : 'FAIL'}${REPEAT > 1 ? ` [${run}/${REPEAT}]` : ''} ${r.name} (${(d.ms / 1000).toFixed(1)} s): ${d.summary ?? String(d.error ?? '').split('\n')[0]}`)
     for (const f of d.failures || []) console.log(`     - ${f}`)
   }
 } finally {

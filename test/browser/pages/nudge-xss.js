@@ -287,10 +287,11 @@
         if (boxes.length) progress = Date.now()
         // done, or stuck (nothing new on screen for 5 s), or out of time
         if (Object.keys(handled).length >= payloads.length || Date.now() - progress > 5000 || Date.now() - t0 > 25000) {
-          setTimeout(function () {
+          // the statuses are read once every ack made above is applied, not after a fixed time
+          dp.settled().then(function () {
             detach()
             resolve({ seen: seen, bad: bad, light: light, decisions: decisions, ms: Date.now() - t0, status: (dp.journey() || {}).nudges || [], anonymousId: dp.anonymousId })
-          }, 50)
+          })
         } else setTimeout(step, 10)
       }
       step()
