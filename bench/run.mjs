@@ -26,7 +26,12 @@ const CFG = {
   delivery: 2_000,
   deliveryWarmup: 500, // delivered before the measured burst
   repeats: 5, // bursts and deliveries are repeated on fresh pages; figures are medians / worst cases
+  flood: 100_000, // tracked in chunks of floodChunk calls, a setTimeout(0) between chunks
+  floodChunk: 100,
+  floodRepeats: 3,
 }
+// `--only flood` runs just the 100k flood (figure 7), for working on the pipeline
+const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
 const MiB = 1024 * 1024
 
 // --- cleanup: everything opened is closed in finally blocks, and by a global timeout
@@ -145,6 +150,58 @@ const measureDelivery = (context, i) =>
     }
   })
 
+/**
+ * Figure 7: 100,000 events tracked in 100-call chunks and delivered with default options.
+ * The heap is sampled over CDP every 100 ms (no forced GC: the peak a page would see).
+ */
+const measureFlood = (context, i) =>
+  withPage(context, async (page, c) => {
+    const cdp = await context.newCDPSession(page)
+    let peak = 0
+    let sampling = true
+    const sampler = (async () => {
+      while (sampling) {
+        peak = Math.max(peak, (await cdp.send('Runtime.getHeapUsage')).usedSize)
+        await new Promise((r) => setTimeout(r, 100))
+      }
+    })()
+    const base = (await cdp.send('Runtime.getHeapUsage')).usedSize
+    const n0 = c.requests.length
+    let r
+    try {
+      r = await page.evaluate((a) => window.bench.flood(a), { endpoint: c.endpoint, storageKey: 'bench-flood-' + i, n: CFG.flood, chunk: CFG.floodChunk, timeout: 60_000 })
+    } finally {
+      sampling = false
+      await sampler
+      await cdp.detach()
+    }
+    const reqs = c.requests.slice(n0)
+    const seen = new Set()
+    let copies = 0
+    let completeAt
+    for (const q of reqs) {
+      if (q.status < 200 || q.status > 299) continue
+      for (const e of q.batch || [])
+        if (e.event == 'Flood Event') {
+          copies++
+          seen.add(e.messageId)
+        }
+      if (completeAt === undefined && seen.size >= CFG.flood) completeAt = q.at
+    }
+    const { epochMs, ...rest } = r
+    return {
+      ...rest,
+      requests: reqs.length,
+      received: seen.size,
+      dupes: copies - seen.size,
+      deliverMs: completeAt === undefined ? NaN : completeAt - epochMs,
+      heapBase: base,
+      heapPeak: peak,
+      wireBytes: reqs.reduce((n, q) => n + q.bytes, 0),
+      wireEvents: reqs.reduce((n, q) => n + (q.batch?.length || 0), 0),
+    }
+  })
+
 /** Figure 5: V8 heap after forced GCs, before and after a 2,000-event delivery (then a second one). */
 const measureHeap = (context) =>
   withPage(context, async (page, c) => {
@@ -193,6 +250,14 @@ async function main() {
     commit = git('rev-parse', '--short', 'HEAD') + (git('status', '--porcelain', '--', 'src') ? ' + uncommitted src/ changes' : '')
   } catch {
     /* not a git checkout */
+  }
+  if (ONLY == 'flood') {
+    for (let i = 0; i < CFG.floodRepeats; i++) {
+      const f = await measureFlood(context, i)
+      const { longtasks, ...rest } = f
+      console.log(JSON.stringify({ ...rest, longtasks: longtasks.length, longest: Math.max(0, ...longtasks.map((t) => Math.round(t.durationMs))), heapPeakMiB: r2(f.heapPeak / MiB), heapBaseMiB: r2(f.heapBase / MiB) }))
+    }
+    return 0
   }
   const create = await withPage(context, (page, c) => page.evaluate((a) => window.bench.createCost(a), { endpoint: c.endpoint }))
   const track = await measureTrack(context)

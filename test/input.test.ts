@@ -119,6 +119,33 @@ describe('track() never breaks the host page', () => {
     ])
   })
 
+  it("keeps an event of 32,211 bytes: Segment's limit is 32 KB (32,768), not 32,000", async () => {
+    const c = collector()
+    const { dp, errors } = tracker()
+    const small = JSON.stringify(await (async () => (dp.track('Big', { a: '' }), await dp.flush(), c.accepted[0]))()).length
+    const fill = 32_211 - small
+    dp.track('Big', { a: 'x'.repeat(8_000), b: 'y'.repeat(8_000), c: 'z'.repeat(8_000), d: 'w'.repeat(fill - 24_000 - 12) })
+    await dp.flush()
+    expect(JSON.stringify(c.accepted[1]).length).toBeGreaterThanOrEqual(32_211)
+    expect(c.accepted).toHaveLength(2)
+    expect(errors).toEqual([])
+  })
+
+  it('draws messageIds from crypto.getRandomValues, not Math.random', async () => {
+    const c = collector()
+    const spy = vi.spyOn(crypto, 'getRandomValues')
+    const weak = vi.spyOn(Math, 'random')
+    const { dp } = tracker()
+    for (let i = 0; i < 200; i++) dp.track('E')
+    const calls = [spy.mock.calls.length, weak.mock.calls.length]
+    spy.mockRestore()
+    weak.mockRestore() // before sending: msw's interceptor uses Math.random for request ids
+    expect(calls[0]).toBeGreaterThan(0)
+    expect(calls[1]).toBe(0)
+    await dp.flush()
+    expect(new Set(c.accepted.map((e) => e.messageId)).size).toBe(200)
+  })
+
   it('isolates a throwing listener and reports it', async () => {
     collector()
     const { dp, codes } = tracker()

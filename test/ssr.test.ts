@@ -17,6 +17,14 @@ describe('server-side rendering (no DOM)', () => {
     await expect(dp.shutdown()).resolves.toBeUndefined()
   })
 
+  it('accepts a relative endpoint, as the page would (next build, Node)', async () => {
+    const { createTracker } = await import('../src/index.js')
+    const dp = createTracker({ endpoint: '/v1/batch' })
+    dp.track('E')
+    await expect(dp.shutdown()).resolves.toBeUndefined()
+    expect(() => createTracker({ endpoint: 'ftp://x/y' })).toThrow(/"endpoint"/)
+  })
+
   it('still rejects bad options on the server', async () => {
     const { createTracker } = await import('../src/index.js')
     expect(() => createTracker({ endpoint: '' })).toThrow(/"endpoint"/)

@@ -187,6 +187,38 @@
       return { loopMs: t1 - t0, persistMs: t2 - t0, count, txs, longtasks: during, sent: w.sent, errors: w.errors, dropped: w.dropped }
     },
 
+    /**
+     * Figure 7: a flood of n track() calls in chunks of `chunk` (a setTimeout(0) between
+     * chunks), default options, a healthy collector; until the tracker saw all n acknowledged.
+     */
+    async flood({ endpoint, storageKey, n, chunk, timeout }) {
+      const createdAt = performance.now()
+      const dp = desirePath.createTracker({ endpoint, storageKey })
+      const w = watch(dp)
+      const codes = []
+      dp.on('error', (e) => codes.length < 20 && codes.push(e.code + ': ' + e.message))
+      await dp.flush()
+      await pastStartup(createdAt)
+      const epochMs = Date.now()
+      const t0 = performance.now()
+      let i = 0
+      while (i < n) {
+        for (const end = Math.min(n, i + chunk); i < end; ) dp.track('Flood Event', props(i++))
+        await sleep(0)
+      }
+      const loopMs = performance.now() - t0
+      let ackedMs = NaN
+      try {
+        ackedMs = (await w.until(n, timeout)) - t0
+      } catch {
+        /* reported as not all acknowledged */
+      }
+      await sleep(300) // long-task entries are delivered after the task ends
+      const during = longtasks.filter((e) => e.start + e.duration >= t0).map((e) => ({ startMs: e.start - t0, durationMs: e.duration }))
+      await dp.shutdown()
+      return { epochMs, loopMs, ackedMs, longtasks: during, sent: w.sent, errors: w.errors, dropped: w.dropped, messages: codes }
+    },
+
     /** Figures 4 and 5, step 1: a tracker with default batching, warmed up with `warmup` delivered events. */
     async deliverySetup({ endpoint, storageKey, warmup }) {
       const createdAt = performance.now()

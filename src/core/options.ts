@@ -6,7 +6,7 @@ const DEFAULTS = {
   flushInterval: 5_000,
   maxBatchEvents: 1_000,
   maxBatchBytes: 500_000,
-  maxEventBytes: 32_000,
+  maxEventBytes: 32_768, // Segment's 32 KB: what every compatible collector accepts
   maxQueueEvents: 10_000,
   maxQueueBytes: 10_000_000,
   maxEventAge: 7 * 864e5,
@@ -38,7 +38,8 @@ export function readOptions(o: TrackerOptions, base: string | undefined): Settin
   // an event must fit in a batch
   s.maxEventBytes = Math.min(s.maxEventBytes, s.maxBatchBytes - 200)
   try {
-    const u = new URL(o.endpoint, base)
+    // without a page (server rendering), a relative endpoint is checked as a browser would see it
+    const u = new URL(o.endpoint, base || 'http://localhost/')
     if (!/^https?:$/.test(u.protocol) || typeof o.endpoint != 'string' || !o.endpoint) throw 0
     s.url = u.href
   } catch {

@@ -5,7 +5,7 @@ import { createEmitter } from './emitter.js'
 import { DesirePathError, type ErrorCode } from './errors.js'
 import { stringify, type Issue } from './event.js'
 import { readOptions } from './options.js'
-import { createUuidV7 } from '../lib/uuid.js'
+import { createUuidV7, cryptoRandom } from '../lib/uuid.js'
 import { utf8Length } from '../lib/utf8.js'
 import { memoryQueue } from '../storage/memory.js'
 import { idbQueue } from '../storage/db.js'
@@ -108,7 +108,10 @@ export interface Plugin {
   $listen?(type: string): void
 }
 
-const WRITE_CHUNK = 500
+/** Events per IndexedDB write transaction: ~10 ms of put() calls, well under a long task. */
+const WRITE_CHUNK = 2_000
+/** Stored events memory keeps for the unload path: twice its 64 KB quota. */
+const KEEP_BYTES = 128_000
 const LIB = { name: 'desire-path', version: __VERSION__ }
 // Query/fragment parameters whose names contain these words keep their values on the page (PII, credentials).
 const SECRET = /([?&#][^=&#]*(mail|pass|pwd|token|auth|secret|key|session|sid|code|ssn|phone)[^=&#]*=)[^&#]*/gi
@@ -140,7 +143,7 @@ export function createTracker(options: TrackerOptions): Tracker {
   /** An injected platform piece; `null` means "none", undefined the real default. */
   const get = <T>(v: T | null | undefined, d: () => T | undefined) => (v === null ? undefined : (v ?? safe(d)))
   const now = o.now || Date.now
-  const random = o.random || Math.random
+  const random = o.random || safe(() => cryptoRandom(w?.crypto ?? globalThis.crypto)) || Math.random
   const key = o.storageKey || 'desire-path'
   const ls = get(o.localStorage, () => w!.localStorage)
   const uuid = createUuidV7(random)
@@ -219,30 +222,50 @@ export function createTracker(options: TrackerOptions): Tracker {
   const writes = new Set<StoredEvent[]>()
   let writing: Promise<unknown> = Promise.resolve()
   let writeTimer: ReturnType<typeof setTimeout> | 0 = 0
-  const writeChunk = () => {
+  // events captured / whose write resolved, in capture order (writes commit in order)
+  let captured = 0
+  let committed = 0
+  /**
+   * Writes what is pending in one transaction, one write at a time: while one runs, new
+   * events gather and go in the next, so a burst makes a few large transactions, and a
+   * read for delivery waits behind one write, never behind a backlog. `now`: on page hide,
+   * start at once, beside a running write, before the page is gone.
+   */
+  const writeChunk = (now?: boolean) => {
     clearTimeout(writeTimer)
+    writeTimer = 0
+    if (writes.size && !now) return // the running write starts the next one
     const batch = pending.splice(0, WRITE_CHUNK)
-    writeTimer = pending[0] ? setTimeout(writeChunk) : 0
     if (!batch[0]) return
     writes.add(batch)
-    // Not chained to the previous write: IndexedDB runs transactions in creation order
-    // anyway, and a write started in pagehide must start now, before the page is gone.
     const done = (async () => {
       await q._put(batch)
       writes.delete(batch)
+      committed += batch.length
+      // stored: memory keeps only the newest, for the unload path (in memory mode, all)
+      if (!q._memory()) mem._stored(batch, KEEP_BYTES)
       // everything the rescue copy held is stored now (in memory mode, it is all we have)
       if (rescued && !writes.size && !pending[0] && !q._memory()) {
         rescued = false
         write(rescueKey)
       }
-      if (mem._all().length < s.flushAt) flusher._schedule(s.flushInterval)
-      else void flusher._flush()
+      if (pending[0]) writeChunk()
+      if (committed - flushedAt < s.flushAt && pending.length < s.flushAt) flusher._schedule(s.flushInterval)
+      else {
+        flushedAt = committed
+        void flusher._flush(true)
+      }
     })()
     writing = Promise.all([writing, done])
   }
+  let flushedAt = 0
+  /** Resolves once every event captured before the call is stored (not later ones). */
   const stored = async () => {
-    while (pending[0]) writeChunk()
-    await writing
+    const want = captured
+    while (committed < want) {
+      writeChunk()
+      await writing
+    }
   }
 
   // A page can die before its IndexedDB writes commit. On hide, a synchronous copy of
@@ -257,8 +280,9 @@ export function createTracker(options: TrackerOptions): Tracker {
         const recs = read<StoredEvent[]>(k.slice(key.length)) || []
         write(k.slice(key.length))
         pending.push(...recs)
+        captured += recs.length
         mem._put(recs)
-        writeTimer ||= setTimeout(writeChunk)
+        writeTimer ||= setTimeout(() => writeChunk())
       }
     }
   })
@@ -329,8 +353,9 @@ export function createTracker(options: TrackerOptions): Tracker {
     // event's deterministic messageId (a hash, not time-ordered) stays in the body.
     const rec = { id: fixedId ? uuid(now()) : id, s: json, b }
     pending.push(rec)
+    captured++
     mem._add(rec)
-    writeTimer ||= setTimeout(writeChunk)
+    writeTimer ||= setTimeout(() => writeChunk())
     if (!fixedId) plugin?.$event(rec)
   }
   // two fixed parameters, not ...rest: no array allocated per call in hot paths
@@ -352,12 +377,12 @@ export function createTracker(options: TrackerOptions): Tracker {
       rescued = true
       write(rescueKey, risky)
     }
-    void stored()
+    while (pending[0]) writeChunk(true)
     flusher._unload(mem._all())
   })
   const online = guard(() => {
     shared._set({ u: 0, n: 0 })
-    void flusher._flush()
+    void flusher._flush(true)
   })
   // Another tab wrote the identity (two tabs of a fresh profile loading together, an
   // identify or a reset there): take what is stored, so the origin's tabs agree. A clear()

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { createUuidV7, uuidFloor, uuidTime } from './uuid.js'
+import { createUuidV7, cryptoRandom, uuidFloor, uuidTime } from './uuid.js'
 
 const V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 
@@ -32,5 +32,29 @@ describe('UUIDv7', () => {
     const uuid = createUuidV7(Math.random)
     expect(uuid(999) < uuidFloor(1000)).toBe(true)
     expect(uuidFloor(1000) < uuid(1000)).toBe(true)
+  })
+})
+
+describe('cryptoRandom', () => {
+  it('draws from getRandomValues, a pool at a time, into [0, 1)', () => {
+    let calls = 0
+    const r = cryptoRandom({
+      getRandomValues: <T extends ArrayBufferView | null>(a: T) => {
+        calls++
+        ;(a as unknown as Uint32Array).fill(2 ** 31)
+        return a
+      },
+    })!
+    const xs = Array.from({ length: 2048 }, r)
+    expect(xs.every((x) => x == 0.5)).toBe(true)
+    expect(calls).toBe(2)
+    expect(cryptoRandom(undefined)).toBeUndefined()
+  })
+
+  it('with the real crypto, 100,000 ids are unique and every value is below 1', () => {
+    const r = cryptoRandom(globalThis.crypto)!
+    const uuid = createUuidV7(r)
+    expect(new Set(Array.from({ length: 100_000 }, () => uuid(1))).size).toBe(100_000)
+    expect(Array.from({ length: 10_000 }, r).every((x) => x >= 0 && x < 1)).toBe(true)
   })
 })

@@ -37,3 +37,22 @@ export const uuidFloor = (ms: number): string => {
   const t = hex(Math.max(0, ms), 12)
   return t.slice(0, 8) + '-' + t.slice(8)
 }
+
+/**
+ * `random()` from the platform's CSPRNG, for messageIds: they are the collectors' dedupe
+ * key, so a collision from a weak `Math.random` would silently delete an event downstream.
+ * Values come from a pool refilled 1,024 at a time (one getRandomValues call per ~100 ids).
+ * Undefined without `crypto.getRandomValues`.
+ */
+export function cryptoRandom(c: Pick<Crypto, 'getRandomValues'> | undefined): (() => number) | undefined {
+  if (typeof c?.getRandomValues != 'function') return undefined
+  const pool = new Uint32Array(1024)
+  let i = pool.length
+  return () => {
+    if (i == pool.length) {
+      c.getRandomValues(pool)
+      i = 0
+    }
+    return pool[i++]! / 2 ** 32
+  }
+}

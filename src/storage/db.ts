@@ -6,7 +6,7 @@ import { pick, type Caps, type OnDrop, type Queue } from './queue.js'
 type Store = IDBPObjectStore<unknown, string[], 'events', 'readwrite'>
 const EVENTS = 'events' as const
 const META = 'meta'
-/** Schema version. v1: `events` (keyPath id). v2: `meta` (queue byte total, flush lease). */
+/** Schema version. v1: `events` (keyPath id). v2: `meta` (queue byte total and, since 0.2, count; flush lease). */
 export const DB_VERSION = 2
 
 /**
@@ -51,7 +51,17 @@ export const openQueueDB = (factory: IDBFactory, name: string, timeout: number, 
     }
   })
 
-/** The IndexedDB queue: one readwrite transaction per call, byte total kept in `meta`. */
+/** The byte and event totals of the queue, kept in `meta` so no operation counts the store (O(n) in Chromium). */
+interface Totals {
+  b: number
+  n: number
+}
+
+/**
+ * The IndexedDB queue: one readwrite transaction per call, totals kept in `meta`.
+ * The totals can only over-count (a rescued event written twice); they are set exact
+ * whenever `_take` reads the whole queue, so caps never drop on a drifted figure for long.
+ */
 export function idbQueue(
   factory: IDBFactory,
   name: string,
@@ -63,18 +73,22 @@ export function idbQueue(
   let conn: Promise<IDBPDatabase> | undefined
   const open = () => (conn ||= openQueueDB(factory, name, timeout, () => (conn = undefined)))
   /**
-   * Runs `fn` in one readwrite transaction on both stores, with the byte total in
-   * hand; `fn` returns the byte change. Reopens once if the connection was lost.
+   * Runs `fn` in one readwrite transaction on both stores, with the totals in hand for
+   * `fn` to change. Reopens once if the connection was lost.
    */
-  const run = async <T>(fn: (ev: Store, bytes: number, writes: Promise<unknown>[]) => Promise<[number, T?]>, retry = 1): Promise<T> => {
+  const run = async <T>(fn: (ev: Store, t: Totals, writes: Promise<unknown>[]) => Promise<T>, retry = 1): Promise<T> => {
     try {
       const tx = (await open()).transaction([EVENTS, META], 'readwrite')
       const meta = tx.objectStore(META)
+      const ev = tx.objectStore(EVENTS)
       const writes: Promise<unknown>[] = [tx.done]
-      const [bytes, out] = await fn(tx.objectStore(EVENTS), (await meta.get('bytes')) || 0, writes)
-      writes.push(meta.put(Math.max(0, bytes), 'bytes'))
+      // v2 databases kept only the bytes: count once, then keep the count
+      const t: Totals = { b: (await meta.get('bytes')) || 0, n: (await meta.get('count')) ?? (await ev.count()) }
+      const out = await fn(ev, t, writes)
+      const empty = t.n <= 0
+      writes.push(meta.put(empty ? 0 : t.b, 'bytes'), meta.put(empty ? 0 : t.n, 'count'))
       await Promise.all(writes)
-      return out!
+      return out
     } catch (e) {
       conn = undefined
       if (retry && (e as Error)?.name == 'InvalidStateError') return run(fn, 0)
@@ -84,46 +98,58 @@ export function idbQueue(
   return {
     _ready: open(),
     _put: (records) =>
-      run(async (ev, bytes, writes) => {
-        for (const r of records) {
-          writes.push(ev.put(r))
-          bytes += r.b
-        }
-        let count = await ev.count()
+      run(async (ev, t, writes) => {
+        for (const r of records) writes.push(ev.put(r))
+        t.n += records.length
+        t.b += records.reduce((n, r) => n + r.b, 0)
         let dropped = 0
-        while (count > caps._events || bytes > caps._bytes)
-          for (const r of (await ev.getAll(null, Math.max(count - caps._events, 50))) as StoredEvent[]) {
-            if (count <= caps._events && bytes <= caps._bytes) break
+        while (t.n > caps._events || t.b > caps._bytes) {
+          const rows = (await ev.getAll(null, Math.max(t.n - caps._events, 50))) as StoredEvent[]
+          if (!rows[0]) break
+          for (const r of rows) {
+            if (t.n <= caps._events && t.b <= caps._bytes) break
             writes.push(ev.delete(r.id))
-            count--
-            bytes -= r.b
+            t.n--
+            t.b -= r.b
             dropped++
           }
+        }
         if (dropped) onDrop('queue_full', dropped)
-        return [bytes]
       }),
     _take: (maxCount, maxBytes, skip) =>
-      run(async (ev, bytes, writes) => {
+      run(async (ev, t, writes) => {
         const old = IDBKeyRange.upperBound(uuidFloor(now() - caps._age), true)
         const expired = (await ev.getAll(old)) as StoredEvent[]
         if (expired[0]) {
           writes.push(ev.delete(old))
           onDrop('expired', expired.length)
+          t.n -= expired.length
+          t.b -= expired.reduce((n, r) => n + r.b, 0)
         }
-        const rows = (await ev.getAll(null, maxCount + skip.size)) as StoredEvent[]
-        return [expired.reduce((n, r) => n - r.b, bytes), pick(rows, maxCount, maxBytes, skip)]
+        const limit = maxCount + skip.size
+        const rows = (await ev.getAll(null, limit)) as StoredEvent[]
+        // the whole queue is in hand: its totals are known exactly
+        if (rows.length < limit) {
+          t.n = rows.length
+          t.b = rows.reduce((n, r) => n + r.b, 0)
+        }
+        return pick(rows, maxCount, maxBytes, skip)
       }),
     _del: (ids) =>
-      run(async (ev, bytes, writes) => {
-        // only count records still there (another tab may have acked them)
-        for (const r of await Promise.all(ids.map((id) => ev.get(id))))
-          if (r) {
+      run(async (ev, t, writes) => {
+        if (!ids[0]) return
+        const gone = new Set(ids)
+        let lo = ids[0]
+        let hi = lo
+        for (const id of ids) id < lo ? (lo = id) : id > hi && (hi = id)
+        // one read for the batch (ids come from one _take, so they are close together);
+        // only records still there count (another tab may have acknowledged them)
+        for (const r of (await ev.getAll(IDBKeyRange.bound(lo, hi))) as StoredEvent[])
+          if (gone.has(r.id)) {
             writes.push(ev.delete(r.id))
-            bytes -= r.b
+            t.n--
+            t.b -= r.b
           }
-        // An emptied queue resets the total, so it can't drift (a rescued event stored
-        // twice counts twice). count() is O(n) in Chromium: here, once per ack, not per write.
-        return [(await ev.count()) ? bytes : 0]
       }),
     _lease: async (owner, ttl, release) => {
       const t = (await open()).transaction(META, 'readwrite')

@@ -7,10 +7,16 @@ import { pick, type Caps, type OnDrop, type Queue } from './queue.js'
  * like the stored queue. It is what the unload path sends, and the whole queue when
  * IndexedDB is missing or broken. Synchronous: it runs inside track().
  */
-export function memoryQueue(caps: Caps, now: () => number, onDrop: OnDrop): Queue & { _all(): StoredEvent[]; _add(r: StoredEvent): void } {
+export function memoryQueue(
+  caps: Caps,
+  now: () => number,
+  onDrop: OnDrop,
+): Queue & { _all(): StoredEvent[]; _add(r: StoredEvent): void; _stored(records: StoredEvent[], keep: number): void } {
   let list: StoredEvent[] = []
   let bytes = 0
-  const keep = (f: (r: StoredEvent) => boolean) => {
+  /** Records whose IndexedDB write committed: memory may let go of them. */
+  const durable = new WeakSet<StoredEvent>()
+  const retain = (f: (r: StoredEvent) => boolean) => {
     const n = list.length
     list = list.filter(f)
     bytes = list.reduce((n, r) => n + r.b, 0)
@@ -32,15 +38,30 @@ export function memoryQueue(caps: Caps, now: () => number, onDrop: OnDrop): Queu
       records.forEach(add)
     },
     _add: add,
+    /**
+     * These records are in IndexedDB now. The oldest stored ones are let go past `keep`
+     * bytes: a burst must not sit in the heap twice, and the unload path only needs the
+     * newest 64 KB. Unstored records are always kept.
+     */
+    _stored(records, keep) {
+      records.forEach((r) => durable.add(r))
+      if (bytes <= keep) return
+      let over = bytes - keep
+      retain((r) => {
+        if (over <= 0 || !durable.has(r)) return true
+        over -= r.b
+        return false
+      })
+    },
     _take(maxCount, maxBytes, skip) {
       const floor = uuidFloor(now() - caps._age)
-      const n = keep((r) => r.id >= floor)
+      const n = retain((r) => r.id >= floor)
       if (n) onDrop('expired', n)
       return pick(list, maxCount, maxBytes, skip)
     },
     _del(ids) {
       const gone = new Set(ids)
-      keep((r) => !gone.has(r.id))
+      retain((r) => !gone.has(r.id))
     },
   }
 }

@@ -44,7 +44,8 @@ export interface FlusherConfig {
 
 /** @internal */
 export interface Flusher {
-  _flush(): Promise<void>
+  /** `auto`: a flush of the tracker's own (timer, batch full, online): sends what is stored, waits for no write */
+  _flush(auto?: boolean): Promise<void>
   _schedule(ms: number): void
   _unload(records: StoredEvent[]): void
   _stop(): void
@@ -67,7 +68,7 @@ export function createFlusher(c: FlusherConfig): Flusher {
     due = now() + ms
     timer = setTimeout(() => {
       due = Infinity
-      void flush()
+      void flush(true)
     }, ms)
   }
 
@@ -128,18 +129,25 @@ export function createFlusher(c: FlusherConfig): Flusher {
   }
 
   // A flush joins the cycle queued after the running one, so it covers every event
-  // captured before the call, and cycles never overlap within a tab.
-  const flush = (): Promise<void> =>
-    (next ||= chain = chain.then(async () => {
+  // captured before the call, and cycles never overlap within a tab. Only a host's flush
+  // waits for writes: the tracker's own flushes send what is stored, so delivery never
+  // queues behind a burst still being written.
+  let waitStored = false
+  const flush = (auto?: boolean): Promise<void> => {
+    waitStored ||= !auto
+    return (next ||= chain = chain.then(async () => {
       next = undefined
+      const wait = waitStored
+      waitStored = false
       try {
-        await c._stored()
+        if (wait) await c._stored()
         if (!stopped) await locked()
       } catch (e) {
         report(new DesirePathError('internal', 'flush failed: ' + e, e))
         schedule(c._interval)
       }
     }))
+  }
 
   return {
     _flush: flush,
