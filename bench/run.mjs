@@ -28,7 +28,7 @@ const CFG = {
   repeats: 5, // bursts and deliveries are repeated on fresh pages; figures are medians / worst cases
   flood: 100_000, // tracked in chunks of floodChunk calls, a setTimeout(0) between chunks
   floodChunk: 100,
-  floodRepeats: 3,
+  floodRepeats: +(process.env.FLOOD_REPEATS || 3),
 }
 // `--only flood` runs just the 100k flood (figure 7), for working on the pipeline
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
@@ -157,11 +157,18 @@ const measureDelivery = (context, i) =>
 const measureFlood = (context, i) =>
   withPage(context, async (page, c) => {
     const cdp = await context.newCDPSession(page)
+    // every 100 ms the heap in use (garbage included: what the page pays); every 10th
+    // sample after a forced GC (what the tracker keeps alive)
     let peak = 0
+    let livePeak = 0
     let sampling = true
     const sampler = (async () => {
-      while (sampling) {
+      for (let k = 1; sampling; k++) {
         peak = Math.max(peak, (await cdp.send('Runtime.getHeapUsage')).usedSize)
+        if (k % 10 == 0) {
+          await cdp.send('HeapProfiler.collectGarbage')
+          livePeak = Math.max(livePeak, (await cdp.send('Runtime.getHeapUsage')).usedSize)
+        }
         await new Promise((r) => setTimeout(r, 100))
       }
     })()
@@ -197,6 +204,7 @@ const measureFlood = (context, i) =>
       deliverMs: completeAt === undefined ? NaN : completeAt - epochMs,
       heapBase: base,
       heapPeak: peak,
+      heapLivePeak: livePeak,
       wireBytes: reqs.reduce((n, q) => n + q.bytes, 0),
       wireEvents: reqs.reduce((n, q) => n + (q.batch?.length || 0), 0),
     }
@@ -255,7 +263,7 @@ async function main() {
     for (let i = 0; i < CFG.floodRepeats; i++) {
       const f = await measureFlood(context, i)
       const { longtasks, ...rest } = f
-      console.log(JSON.stringify({ ...rest, longtasks: longtasks.length, longest: Math.max(0, ...longtasks.map((t) => Math.round(t.durationMs))), heapPeakMiB: r2(f.heapPeak / MiB), heapBaseMiB: r2(f.heapBase / MiB) }))
+      console.log(JSON.stringify({ ...rest, longtasks: longtasks.length, longest: Math.max(0, ...longtasks.map((t) => Math.round(t.durationMs))), heapPeakMiB: r2(f.heapPeak / MiB), liveMiB: r2(f.heapLivePeak / MiB), heapBaseMiB: r2(f.heapBase / MiB) }))
     }
     return 0
   }

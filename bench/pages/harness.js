@@ -62,7 +62,8 @@
   }
   const nativePut = IDBObjectStore.prototype.put
   IDBObjectStore.prototype.put = function (...a) {
-    if (this.name == 'events') this.transaction.__puts++
+    // rows are pages of events: count the events in each
+    if (this.name == 'events') this.transaction.__puts += a[0]?.r?.length ?? 1
     return nativePut.apply(this, a)
   }
   /** Resolves with the commit time of the transaction that brought `name`'s puts to n. */
@@ -81,8 +82,8 @@
       req.onerror = () => reject(req.error)
       req.onsuccess = () => {
         const db = req.result
-        const c = db.transaction('events', 'readonly').objectStore('events').count()
-        c.onsuccess = () => (db.close(), resolve(c.result))
+        const c = db.transaction('events', 'readonly').objectStore('events').getAll()
+        c.onsuccess = () => (db.close(), resolve(c.result.reduce((n, p) => n + (p.r ? p.r.length : 1), 0)))
         c.onerror = () => (db.close(), reject(c.error))
       }
     })
@@ -216,7 +217,11 @@
       await sleep(300) // long-task entries are delivered after the task ends
       const during = longtasks.filter((e) => e.start + e.duration >= t0).map((e) => ({ startMs: e.start - t0, durationMs: e.duration }))
       await dp.shutdown()
-      return { epochMs, loopMs, ackedMs, longtasks: during, sent: w.sent, errors: w.errors, dropped: w.dropped, messages: codes }
+      const txs = dbLog(storageKey).txs.filter((t) => t.end >= t0)
+      const sum = (xs) => Math.round(xs.reduce((a, t) => a + (t.end - t.start), 0))
+      const writes = txs.filter((t) => t.puts)
+      const idb = { writes: writes.length, writeMs: sum(writes), others: txs.length - writes.length, otherMs: sum(txs.filter((t) => !t.puts)) }
+      return { epochMs, loopMs, ackedMs, idb, longtasks: during, sent: w.sent, errors: w.errors, dropped: w.dropped, messages: codes }
     },
 
     /** Figures 4 and 5, step 1: a tracker with default batching, warmed up with `warmup` delivered events. */

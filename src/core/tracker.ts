@@ -212,7 +212,7 @@ export function createTracker(options: TrackerOptions): Tracker {
   const caps = { _events: s.maxQueueEvents, _bytes: s.maxQueueBytes, _age: s.maxEventAge }
   const idbf = o.persist === false ? undefined : get(o.indexedDB, () => w!.indexedDB)
   // Events captured by this tab and not yet acknowledged (IndexedDB reports its own drops).
-  const mem = memoryQueue(caps, now, (r, n) => q._memory() && dropped(r, n))
+  const mem = memoryQueue(caps, now, dropped, () => q._memory())
   const idb = idbf && safe(() => idbQueue(idbf, key, s.storageTimeout, caps, now, dropped))
   const q = fallbackQueue(idb, mem, report)
   // missing or throwing `indexedDB` (private modes, sandboxed frames): the host should know

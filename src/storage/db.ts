@@ -1,6 +1,6 @@
-import { wrap, type IDBPDatabase, type IDBPObjectStore } from 'idb'
+import { unwrap, wrap, type IDBPDatabase, type IDBPObjectStore } from 'idb'
 import type { StoredEvent } from '../types.js'
-import { uuidFloor } from '../lib/uuid.js'
+import { uuidFloor, uuidTime } from '../lib/uuid.js'
 import { pick, type Caps, type OnDrop, type Queue } from './queue.js'
 
 type Store = IDBPObjectStore<unknown, string[], 'events', 'readwrite'>
@@ -56,11 +56,22 @@ interface Totals {
   b: number
   n: number
 }
+/**
+ * A row of the `events` store: a page of events written together. `id` is at most every
+ * record's id, so pages sort by capture time and the page holding an event is the last one
+ * keyed at or below its id. Rows written before pages (v0.1) are single events: `{ id, s, b }`.
+ */
+type Page = { id: string; r: StoredEvent[] } | StoredEvent
+const records = (p: Page) => ('r' in p ? p.r : [p])
+/** Events go to IndexedDB in pages of at most this many bytes: one put() each, not one per event. */
+const PAGE_BYTES = 64_000
 
 /**
  * The IndexedDB queue: one readwrite transaction per call, totals kept in `meta`.
- * The totals can only over-count (a rescued event written twice); they are set exact
- * whenever `_take` reads the whole queue, so caps never drop on a drifted figure for long.
+ * Events are stored in pages: a put and a clone per page instead of one per event (a
+ * put per event cost most of a burst's time: one IPC per request in Chromium). The
+ * totals can only over-count (a rescued event written twice); they are set exact whenever
+ * `_take` reads the whole queue, so caps never drop on a drifted figure for long.
  */
 export function idbQueue(
   factory: IDBFactory,
@@ -78,7 +89,9 @@ export function idbQueue(
    */
   const run = async <T>(fn: (ev: Store, t: Totals, writes: Promise<unknown>[]) => Promise<T>, retry = 1): Promise<T> => {
     try {
-      const tx = (await open()).transaction([EVENTS, META], 'readwrite')
+      // relaxed: complete once the browser holds the data (it survives a tab or browser
+      // crash), without waiting for the disk to flush each transaction
+      const tx = (await open()).transaction([EVENTS, META], 'readwrite', { durability: 'relaxed' })
       const meta = tx.objectStore(META)
       const ev = tx.objectStore(EVENTS)
       const writes: Promise<unknown>[] = [tx.done]
@@ -95,61 +108,106 @@ export function idbQueue(
       throw e
     }
   }
+  /** Keeps the records of `page` that `keep` accepts: rewrites or deletes it; returns how many went. */
+  const trim = (ev: Store, t: Totals, writes: Promise<unknown>[], page: Page, keep: (r: StoredEvent) => boolean) => {
+    const all = records(page)
+    const kept = all.filter(keep)
+    if (kept.length == all.length) return 0
+    // the page keeps its key: still at most every id it holds
+    writes.push(kept[0] ? ev.put({ id: page.id, r: kept }) : ev.delete(page.id))
+    t.n -= all.length - kept.length
+    t.b -= all.reduce((n, r) => n + r.b, 0) - kept.reduce((n, r) => n + r.b, 0)
+    return all.length - kept.length
+  }
+  /** The oldest pages, read a few and then more at a time until `enough`; and whether that was all of them. */
+  const oldest = async (ev: Store, enough: (pages: Page[]) => boolean) => {
+    const pages: Page[] = []
+    for (let n = 8; ; n *= 4) {
+      const last = pages[pages.length - 1]
+      const more = (await ev.getAll(last ? IDBKeyRange.lowerBound(last.id, true) : null, n)) as Page[]
+      pages.push(...more)
+      if (more.length < n) return [pages, true] as const
+      if (enough(pages)) return [pages, false] as const
+    }
+  }
+  /** Which page holds each record `_take` returned (cleared by the next `_take`). */
+  let where = new Map<string, string>()
   return {
     _ready: open(),
-    _put: (records) =>
+    _put: (list) =>
       run(async (ev, t, writes) => {
-        for (const r of records) writes.push(ev.put(r))
-        t.n += records.length
-        t.b += records.reduce((n, r) => n + r.b, 0)
+        // the native store: no promise and listeners per page (a failed put aborts the
+        // transaction, and tx.done rejects)
+        const raw = unwrap(ev)
+        for (let i = 0; i < list.length; ) {
+          const r = [list[i++]!]
+          for (let b = r[0]!.b; i < list.length && (b += list[i]!.b) <= PAGE_BYTES; ) r.push(list[i++]!)
+          raw.put({ id: r.reduce((lo, x) => (x.id < lo ? x.id : lo), r[0]!.id), r })
+          t.n += r.length
+          t.b += r.reduce((n, x) => n + x.b, 0)
+        }
+        const over = () => t.n > caps._events || t.b > caps._bytes
         let dropped = 0
-        while (t.n > caps._events || t.b > caps._bytes) {
-          const rows = (await ev.getAll(null, Math.max(t.n - caps._events, 50))) as StoredEvent[]
-          if (!rows[0]) break
-          for (const r of rows) {
-            if (t.n <= caps._events && t.b <= caps._bytes) break
-            writes.push(ev.delete(r.id))
-            t.n--
-            t.b -= r.b
-            dropped++
+        while (over()) {
+          const [pages] = await oldest(ev, () => true)
+          if (!pages[0]) break
+          // oldest first, within a page too; `trim` counts them off the totals
+          for (const p of pages) {
+            let n = t.n
+            let b = t.b
+            dropped += trim(ev, t, writes, p, (r) => {
+              if (n <= caps._events && b <= caps._bytes) return true
+              n--
+              b -= r.b
+              return false
+            })
+            if (!over()) break
           }
         }
         if (dropped) onDrop('queue_full', dropped)
       }),
     _take: (maxCount, maxBytes, skip) =>
       run(async (ev, t, writes) => {
-        const old = IDBKeyRange.upperBound(uuidFloor(now() - caps._age), true)
-        const expired = (await ev.getAll(old)) as StoredEvent[]
-        if (expired[0]) {
-          writes.push(ev.delete(old))
-          onDrop('expired', expired.length)
-          t.n -= expired.length
-          t.b -= expired.reduce((n, r) => n + r.b, 0)
+        const floor = uuidFloor(now() - caps._age)
+        let expired = 0
+        // only pages keyed below the floor can hold expired events
+        for (const p of (await ev.getAll(IDBKeyRange.upperBound(floor, true))) as Page[]) expired += trim(ev, t, writes, p, (r) => r.id >= floor)
+        if (expired) onDrop('expired', expired)
+        const enough = (pages: Page[]) => {
+          let n = 0
+          let b = 0
+          for (const p of pages) for (const r of records(p)) if (!skip.has(r.id) && (++n >= maxCount || (b += r.b) >= maxBytes)) return true
+          return false
         }
-        const limit = maxCount + skip.size
-        const rows = (await ev.getAll(null, limit)) as StoredEvent[]
+        const [pages, whole] = await oldest(ev, enough)
+        const all = pages.flatMap(records)
         // the whole queue is in hand: its totals are known exactly
-        if (rows.length < limit) {
-          t.n = rows.length
-          t.b = rows.reduce((n, r) => n + r.b, 0)
+        if (whole) {
+          t.n = all.length
+          t.b = all.reduce((n, r) => n + r.b, 0)
         }
-        return pick(rows, maxCount, maxBytes, skip)
+        const out = pick(all, maxCount, maxBytes, skip)
+        where = new Map()
+        for (const p of pages) for (const r of records(p)) where.set(r.id, p.id)
+        return out
       }),
     _del: (ids) =>
       run(async (ev, t, writes) => {
         if (!ids[0]) return
         const gone = new Set(ids)
-        let lo = ids[0]
-        let hi = lo
-        for (const id of ids) id < lo ? (lo = id) : id > hi && (hi = id)
-        // one read for the batch (ids come from one _take, so they are close together);
-        // only records still there count (another tab may have acknowledged them)
-        for (const r of (await ev.getAll(IDBKeyRange.bound(lo, hi))) as StoredEvent[])
-          if (gone.has(r.id)) {
-            writes.push(ev.delete(r.id))
-            t.n--
-            t.b -= r.b
-          }
+        const keys = new Set<string>()
+        let lo = ''
+        for (const id of ids) {
+          const k = where.get(id)
+          if (k) keys.add(k)
+          else if (!lo || id < lo) lo = id
+        }
+        // Records not from our last _take (acknowledged after an unload send): their pages
+        // were written by this tab lately, so they are keyed within minutes before them.
+        const pages = (await Promise.all([...keys].map((k) => ev.get(k)))) as (Page | undefined)[]
+        if (lo) pages.push(...((await ev.getAll(IDBKeyRange.bound(uuidFloor(uuidTime(lo) - 6e5), ids.reduce((a, b) => (a > b ? a : b))))) as Page[]))
+        const seen = new Set<string>()
+        for (const p of pages) if (p && !seen.has(p.id) && seen.add(p.id)) trim(ev, t, writes, p, (r) => !gone.has(r.id))
       }),
     _lease: async (owner, ttl, release) => {
       const t = (await open()).transaction(META, 'readwrite')

@@ -3,21 +3,29 @@ import { uuidFloor } from '../lib/uuid.js'
 import { pick, type Caps, type OnDrop, type Queue } from './queue.js'
 
 /**
- * The events this tab captured and nobody acknowledged yet, kept sorted by id and capped
- * like the stored queue. It is what the unload path sends, and the whole queue when
- * IndexedDB is missing or broken. Synchronous: it runs inside track().
+ * The events this tab captured and nobody acknowledged yet, kept sorted by id. It is what
+ * the unload path sends, and the whole queue when IndexedDB is missing or broken: then
+ * (`capped()` true) the queue's caps apply here. Synchronous: it runs inside track().
  */
 export function memoryQueue(
   caps: Caps,
   now: () => number,
   onDrop: OnDrop,
+  capped: () => boolean,
 ): Queue & { _all(): StoredEvent[]; _add(r: StoredEvent): void; _stored(records: StoredEvent[], keep: number): void } {
   let list: StoredEvent[] = []
+  // records before `head` are dropped (a cap drops one per add: no O(n) shift each time)
+  let head = 0
   let bytes = 0
   /** Records whose IndexedDB write committed: memory may let go of them. */
   const durable = new WeakSet<StoredEvent>()
+  const all = () => {
+    if (head) list = list.slice(head)
+    head = 0
+    return list
+  }
   const retain = (f: (r: StoredEvent) => boolean) => {
-    const n = list.length
+    const n = all().length
     list = list.filter(f)
     bytes = list.reduce((n, r) => n + r.b, 0)
     return n - list.length
@@ -25,15 +33,17 @@ export function memoryQueue(
   /** One record, as track() adds them: no array allocated per call. */
   const add = (r: StoredEvent) => {
     // ids are time-ordered: appending is the rule, sorting the exception
-    if (list[0] && list[list.length - 1]!.id > r.id) list = [...list, r].sort((a, b) => (a.id < b.id ? -1 : 1))
+    if (list.length > head && list[list.length - 1]!.id > r.id) list = [...all(), r].sort((a, b) => (a.id < b.id ? -1 : 1))
     else list.push(r)
     bytes += r.b
+    if (!capped()) return
     let n = 0
-    for (; list.length > caps._events || bytes > caps._bytes; n++) bytes -= list.shift()!.b
+    for (; list.length - head > caps._events || bytes > caps._bytes; n++) bytes -= list[head++]!.b
+    if (head > 1024 && head * 2 > list.length) all()
     if (n) onDrop('queue_full', n)
   }
   return {
-    _all: () => list,
+    _all: all,
     _put(records) {
       records.forEach(add)
     },
@@ -45,13 +55,13 @@ export function memoryQueue(
      */
     _stored(records, keep) {
       records.forEach((r) => durable.add(r))
-      if (bytes <= keep) return
       let over = bytes - keep
-      retain((r) => {
-        if (over <= 0 || !durable.has(r)) return true
-        over -= r.b
-        return false
-      })
+      if (over > 0)
+        retain((r) => {
+          if (over <= 0 || !durable.has(r)) return true
+          over -= r.b
+          return false
+        })
     },
     _take(maxCount, maxBytes, skip) {
       const floor = uuidFloor(now() - caps._age)

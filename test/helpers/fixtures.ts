@@ -40,7 +40,7 @@ export function tracker(o: Partial<TrackerOptions> = {}) {
   return { dp, errors, options, codes: () => errors.map((e) => e.code) }
 }
 
-/** Reads the queue's `events` store straight from IndexedDB. */
+/** Reads the queue's events straight from IndexedDB (rows are pages of events; v0.1 rows are single events). */
 export function stored(factory: IDBFactory, name = 'desire-path'): Promise<{ id: string; s: string; b: number }[]> {
   return new Promise((resolve, reject) => {
     const req = factory.open(name)
@@ -53,7 +53,7 @@ export function stored(factory: IDBFactory, name = 'desire-path'): Promise<{ id:
       const get = db.transaction('events').objectStore('events').getAll()
       get.onsuccess = () => {
         db.close()
-        resolve(get.result)
+        resolve(get.result.flatMap((p) => p.r ?? [p]))
       }
       get.onerror = () => reject(get.error)
     }

@@ -102,7 +102,7 @@ export function outcomes(requests) {
   return o
 }
 
-/** Rows in the tracker's IndexedDB queue; -1 if the database does not exist (never creates it). */
+/** Events in the tracker's IndexedDB queue (rows are pages of events); -1 if the database does not exist (never creates it). */
 export const idbCount = (page, name) =>
   page.evaluate(async (name) => {
     const dbs = (await indexedDB.databases?.()) || []
@@ -113,8 +113,8 @@ export const idbCount = (page, name) =>
       r.onsuccess = () => {
         const db = r.result
         if (!db.objectStoreNames.contains('events')) return db.close(), resolve(-3)
-        const c = db.transaction('events').objectStore('events').count()
-        c.onsuccess = () => (db.close(), resolve(c.result))
+        const c = db.transaction('events').objectStore('events').getAll()
+        c.onsuccess = () => (db.close(), resolve(c.result.reduce((n, p) => n + (p.r ? p.r.length : 1), 0)))
         c.onerror = () => (db.close(), resolve(-4))
       }
     })
