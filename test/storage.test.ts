@@ -81,6 +81,33 @@ describe('durable queue', () => {
     expect(dropped).toEqual([{ reason: 'queue_full', count: 3, total: 3 }])
   })
 
+  it('reports losing data once through onError and a console warning, and again after the collector is back', async () => {
+    let up = false
+    collector(() => (up ? HttpResponse.json({}) : fail503()))
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const lost: number[] = []
+    const { dp, errors } = tracker({ maxQueueEvents: 5, flushAt: 1000, flushInterval: 60_000, retryBase: 60_000, retryMax: 60_000 })
+    dp.on('dropped', (d) => lost.push(d.total))
+    const burst = async (total: number) => {
+      for (let i = 0; i < 8; i++) dp.track('E', { i })
+      await until(() => lost.at(-1) == total)
+    }
+    await burst(3)
+    await burst(11) // the same outage: counted, not reported again
+    const full = () => errors.filter((e) => e.code == 'queue_full')
+    expect(full()).toHaveLength(1)
+    expect(full()[0]).toMatchObject({ count: 3, total: 3 })
+    expect(full()[0]!.message).toMatch(/3 events dropped unsent: queue full/)
+    expect(warn.mock.calls.filter((a) => String(a[0]).includes('queue full'))).toHaveLength(1)
+    warn.mockRestore()
+    up = true
+    localStorage.removeItem('desire-path:backoff')
+    await dp.flush()
+    up = false
+    await burst(14) // a new outage after an ack: the host hears of it again
+    expect(full().map((e) => e.total)).toEqual([3, 14])
+  })
+
   it('caps the queue by bytes', async () => {
     const factory = new IDBFactory()
     collector(fail503)
@@ -114,6 +141,7 @@ describe('durable queue', () => {
     await second.dp.flush()
     expect(up.accepted.map((e) => e.event)).toEqual(['New'])
     expect(dropped).toEqual(['expired'])
+    expect(second.errors.filter((e) => e.code == 'event_expired')).toMatchObject([{ count: 1, total: 1 }])
   })
 
   it('keeps queued events through a schema upgrade (v1 database → current)', async () => {

@@ -7,7 +7,8 @@ export type ErrorCode =
   | 'delivery_failed' // will retry
   | 'delivery_rejected' // the collector refused events for good (400/413/422): dropped
   | 'storage_fallback' // IndexedDB unusable: queue kept in memory
-  | 'queue_full'
+  | 'queue_full' // a queue cap was reached: the oldest events were dropped unsent (`count`, `total`)
+  | 'event_expired' // events older than maxEventAge were dropped unsent (`count`, `total`)
   | 'listener_threw'
   | 'internal'
 
@@ -20,11 +21,15 @@ export class DesirePathError extends Error {
   status?: number
   /** ms until the next attempt, for `delivery_failed`. */
   retryIn?: number
+  /** events dropped this time, for `queue_full` and `event_expired` */
+  count?: number
+  /** events dropped since the tracker was created, for `queue_full` and `event_expired` */
+  total?: number
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly cause?: unknown,
-    extra?: { status?: number; retryIn?: number },
+    extra?: { status?: number; retryIn?: number; count?: number; total?: number },
   ) {
     super('[desire-path] ' + message)
     this.name = 'DesirePathError'

@@ -159,7 +159,16 @@ export function createTracker(options: TrackerOptions): Tracker {
   const err = (code: ErrorCode, msg: string, cause?: unknown) => report(new DesirePathError(code, msg, cause))
   const emitter = createEmitter<TrackerEvents>((e, type) => type != 'error' && err('listener_threw', `${type} listener threw: ${e}`, e))
   let dropTotal = 0
-  const dropped = (reason: DropReason, count: number) => emitter._emit('dropped', { reason, count, total: (dropTotal += count) })
+  // a cap that drops events is data lost: reported once per outage (until the next ack)
+  let lossReported = false
+  const dropped = (reason: DropReason, count: number) => {
+    emitter._emit('dropped', { reason, count, total: (dropTotal += count) })
+    if ((reason == 'queue_full' || reason == 'expired') && !lossReported) {
+      lossReported = true
+      const why = reason == 'expired' ? 'older than maxEventAge' : 'queue full (maxQueueEvents / maxQueueBytes)'
+      report(new DesirePathError(reason == 'expired' ? 'event_expired' : 'queue_full', `${count} events dropped unsent: ${why}; ${dropTotal} dropped in all`, 0, { count, total: dropTotal }))
+    }
+  }
   const invalid = (msg: string) => {
     dropped('invalid', 1)
     err('event_invalid', msg)
@@ -312,6 +321,7 @@ export function createTracker(options: TrackerOptions): Tracker {
     _random: random,
     _stored: stored,
     _acked(batch) {
+      lossReported = false
       const ids = batch.map((r) => r.id)
       safe(() => bc?.postMessage(ids))
       emitter._emit('sent', { count: ids.length, ids })

@@ -20,6 +20,7 @@ const OUT_DIR = ROOT + 'test-results'
 const SCENARIOS = [
   { file: 'reload-storm.mjs', timeout: 180_000 },
   { file: 'five-tabs.mjs', timeout: 90_000 },
+  { file: 'flood.mjs', timeout: 90_000 },
   { file: 'navigate-away.mjs', timeout: 120_000 },
   { file: 'navigate-away-offline.mjs', timeout: 120_000 },
   { file: 'idb-unavailable.mjs', timeout: 120_000 },
