@@ -29,6 +29,32 @@ describe('page hidden or unloading', () => {
     expect(c.dupes()).toBe(0)
   })
 
+  it('sends each event at most once per unload, even when the keepalive promise rejects while the request goes out', async () => {
+    // pagehide and visibilitychange both fire while a page unloads; a keepalive fetch's
+    // promise can reject then although the collector gets the request
+    const sent: string[][] = []
+    const unloadFetch: typeof fetch = async (_url, init) => {
+      sent.push(JSON.parse(String(init!.body)).batch.map((e: { messageId: string }) => e.messageId))
+      throw new TypeError('Failed to fetch')
+    }
+    const { dp } = tracker({ fetch: unloadFetch, flushAt: 1000, flushInterval: 60_000 })
+    for (let i = 0; i < 50; i++) dp.track('E', { i })
+    window.dispatchEvent(new Event('pagehide'))
+    await sleep(10)
+    hide()
+    await sleep(10)
+    window.dispatchEvent(new Event('pagehide'))
+    const ids = sent.flat()
+    expect(ids).toHaveLength(50)
+    expect(new Set(ids).size).toBe(50)
+    // the page lived on after all (back from the bfcache): unconfirmed sends may go again
+    Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true })
+    window.dispatchEvent(new Event('pageshow'))
+    hide()
+    expect(sent).toHaveLength(2)
+    expect(sent[1]).toEqual(sent[0])
+  })
+
   it('keeps unload sends under 64 KB; the rest stays stored and goes later', async () => {
     const factory = new IDBFactory()
     const c = collector()

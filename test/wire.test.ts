@@ -1,9 +1,35 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { HttpResponse } from 'msw'
 import { collector } from './helpers/collector.js'
 import { tracker, until } from './helpers/fixtures.js'
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+
+describe('ready fast: the time zone is read at the first event, not at creation', () => {
+  it('createTracker() does not start Intl; the first event carries the zone', async () => {
+    const c = collector()
+    const spy = vi.spyOn(Intl, 'DateTimeFormat')
+    const { dp } = tracker()
+    expect(spy).not.toHaveBeenCalled()
+    dp.track('E')
+    dp.track('F')
+    await dp.flush()
+    expect(spy).toHaveBeenCalledTimes(1)
+    expect(c.accepted.map((e) => e.context.timezone)).toEqual([Intl.DateTimeFormat().resolvedOptions().timeZone, Intl.DateTimeFormat().resolvedOptions().timeZone])
+    spy.mockRestore()
+  })
+
+  it('a host that passes context.timezone never pays for Intl', async () => {
+    const c = collector()
+    const spy = vi.spyOn(Intl, 'DateTimeFormat')
+    const { dp } = tracker({ context: { timezone: 'Europe/Paris' } })
+    dp.track('E')
+    await dp.flush()
+    expect(spy).not.toHaveBeenCalled()
+    expect(c.accepted[0]!.context.timezone).toBe('Europe/Paris')
+    spy.mockRestore()
+  })
+})
 
 describe('events on the wire (Segment spec)', () => {
   it('POSTs { batch, sentAt } as text/plain with the full envelope', async () => {

@@ -116,6 +116,10 @@ const LIB = { name: 'desire-path', version: __VERSION__ }
 // Query/fragment parameters whose names contain these words keep their values on the page (PII, credentials).
 const SECRET = /([?&#][^=&#]*(mail|pass|pwd|token|auth|secret|key|session|sid|code|ssn|phone)[^=&#]*=)[^&#]*/gi
 const redact = (url: string) => url.replace(SECRET, '$1redacted')
+const timeZone = (): string => {
+  const T = (globalThis as { Temporal?: { Now: { timeZoneId(): string } } }).Temporal
+  return T ? T.Now.timeZoneId() : Intl.DateTimeFormat().resolvedOptions().timeZone
+}
 const safe = <T>(fn: () => T): T | undefined => {
   try {
     return fn()
@@ -195,7 +199,6 @@ export function createTracker(options: TrackerOptions): Tracker {
     library: LIB,
     locale: nav?.language,
     userAgent: nav?.userAgent,
-    timezone: safe(() => Intl.DateTimeFormat().resolvedOptions().timeZone),
     ...(o.context && JSON.parse(stringify(o.context, s.maxStringLength, issues))),
   }
   let referrer = doc.referrer
@@ -212,6 +215,10 @@ export function createTracker(options: TrackerOptions): Tracker {
     const k = loc.href + doc.title + referrer
     if (k != ctxKey) {
       ctxKey = k
+      // At the first event, not at creation: Intl's first call starts ICU (~17 ms in
+      // Chromium); Temporal, where there is one, answers in microseconds. A host can pass
+      // `context.timezone` to skip both.
+      if (!('timezone' in base)) base = { ...base, timezone: safe(timeZone) }
       ctxBytes = utf8Length((ctxJson = JSON.stringify({ ...base, page: pageProps() })))
     }
     return ctxJson
@@ -381,6 +388,7 @@ export function createTracker(options: TrackerOptions): Tracker {
 
   // --- page lifecycle: hidden/unload sends now; back online retries now
   const hide = guard((e: Event) => {
+    if (e.type == 'pageshow' || (e.type == 'visibilitychange' && doc.visibilityState != 'hidden')) return flusher._resume()
     if (e.type != 'pagehide' && doc.visibilityState != 'hidden') return
     const risky = q._memory() ? mem._all() : [...pending, ...[...writes].flat()]
     if (risky[0]) {
@@ -409,6 +417,7 @@ export function createTracker(options: TrackerOptions): Tracker {
     w?.[m]('storage', shareUser)
     doc[m]('visibilitychange', hide)
     w?.[m]('pagehide', hide)
+    w?.[m]('pageshow', hide)
     w?.[m]('online', online)
   }
   listen(true)

@@ -48,12 +48,16 @@ export interface Flusher {
   _flush(auto?: boolean): Promise<void>
   _schedule(ms: number): void
   _unload(records: StoredEvent[]): void
+  /** the page is visible again after a hide */
+  _resume(): void
   _stop(): void
 }
 
 export function createFlusher(c: FlusherConfig): Flusher {
   const { _q: q, _url: url, _fetch: f, _shared: shared, _now: now, _wrap: wrap, _report: report } = c
   const inflight = new Set<string>()
+  /** ids sent while the page was hiding, not acknowledged yet */
+  const unloading = new Set<string>()
   const mark = (batch: StoredEvent[], on: boolean) => batch.forEach((r) => (on ? inflight.add(r.id) : inflight.delete(r.id)))
   let chain: Promise<void> = Promise.resolve()
   let next: Promise<void> | undefined
@@ -73,6 +77,7 @@ export function createFlusher(c: FlusherConfig): Flusher {
   }
 
   const acked = async (batch: StoredEvent[]) => {
+    batch.forEach((r) => unloading.delete(r.id) && inflight.delete(r.id))
     await q._del(batch.map((r) => r.id))
     c._acked(batch)
   }
@@ -112,8 +117,11 @@ export function createFlusher(c: FlusherConfig): Flusher {
     for (;;) {
       const wait = shared._get().u - now()
       if (wait > 0) return schedule(wait)
-      const batch = await q._take(c._batchEvents, c._batchBytes - wrap('').length, inflight)
-      if (stopped || !batch[0] || !(await deliver(batch))) return
+      const taken = await q._take(c._batchEvents, c._batchBytes - wrap('').length, inflight)
+      // the page may have hidden while the read ran: what the unload path sent meanwhile is in flight
+      const batch = taken.filter((r) => !inflight.has(r.id))
+      if (stopped || !taken[0]) return
+      if (batch[0] && !(await deliver(batch))) return
     }
   }
 
@@ -168,21 +176,29 @@ export function createFlusher(c: FlusherConfig): Flusher {
         .reverse()
       if (!batch[0]) return
       const body = wrap(batch.map((r) => r.s).join())
+      // Sent once per unload: pagehide and visibilitychange both fire, and a keepalive
+      // fetch's promise can reject while the request still reaches the collector (the
+      // page is going). So these stay "in flight" until acknowledged or `_resume()`.
       mark(batch, true)
+      batch.forEach((r) => unloading.add(r.id))
       try {
         f!(url, init(body, true))
           .then((r) => void (r.ok && acked(batch)))
           .catch(() => 0)
-          .finally(() => mark(batch, false))
       } catch {
         // no fetch, or keepalive refused synchronously: the beacon, unconfirmable
-        mark(batch, false)
         try {
           c._beacon?.(url, new Blob([body], { type: 'text/plain' }))
         } catch {
           /* stays stored: next load */
         }
       }
+    },
+    _resume() {
+      // the page lives on (shown again, back from the bfcache): unconfirmed unload sends
+      // may go again, as after any unanswered request
+      unloading.forEach((id) => inflight.delete(id))
+      unloading.clear()
     },
     _stop() {
       stopped = true

@@ -5,9 +5,11 @@
 // task as the tracking (location.href = ...) and from the runner right after (page.goto).
 // `navigateAway(env, { down: true })` (navigate-away-offline.mjs) is the same with the
 // collector answering 503 while the page leaves: then everything must come from storage.
+// Every run also reads the request bodies of the unload: no event may go out twice in one
+// unload (pagehide and visibilitychange both fire; they share one in-flight set).
 import { idbCount, outcomes, pageUrl, settle, sleep, tally, watch } from './helpers.mjs'
 
-const RUNS = 5
+const RUNS = 10
 const EVENTS = 50
 
 export default (env) => navigateAway(env, { down: false })
@@ -51,6 +53,9 @@ export async function navigateAway(env, { down: failing }) {
     await settle(c, { quiet: 500 })
     const onUnload = tally(c.accepted, mine).unique
     const unloadRequests = outcomes(c.requests.slice(fromReq))
+    const copies = new Map()
+    for (const q of c.requests.slice(fromReq)) for (const e of q.batch || []) if (mine(e)) copies.set(e.messageId, (copies.get(e.messageId) || 0) + 1)
+    const twiceOnUnload = [...copies.values()].filter((n) => n > 1).length
     down = false
 
     // Next load of an SDK page with the same storageKey: what is stored goes out. Wait until
@@ -75,16 +80,18 @@ export async function navigateAway(env, { down: failing }) {
       onNextLoad: t.unique - onUnload,
       resent: t.resent,
       unloadRequests,
+      twiceOnUnload,
+      unloadSends: c.requests.slice(fromReq).map((q) => ({ sentAt: q.sentAt, at: q.at, events: q.batch?.length, status: q.status })),
       requests: outcomes(c.requests.slice(fromReq)),
       missing: Array.from({ length: EVENTS }, (_, i) => i).filter((i) => !got.has(i)),
-      ok: got.size == EVENTS,
+      ok: got.size == EVENTS && !twiceOnUnload,
       nextLoadState: state,
     })
   }
   const errors = [...w.pageErrors, ...w.rejections]
   const failures = runs
     .filter((r) => !r.ok)
-    .map((r) => `run ${r.run} (${r.how}): ${r.arrived}/${EVENTS} arrived; on the next load: ${JSON.stringify(r.nextLoadState)}`)
+    .map((r) => `run ${r.run} (${r.how}): ${r.arrived}/${EVENTS} arrived, ${r.twiceOnUnload} sent twice during the unload; on the next load: ${JSON.stringify(r.nextLoadState)}`)
   if (errors.length) failures.push(`page errors: ${errors.slice(0, 3).join(' | ')}`)
   const sum = (k) => runs.reduce((n, r) => n + r[k], 0)
   return {
@@ -93,7 +100,7 @@ export async function navigateAway(env, { down: failing }) {
     details: {
       summary:
         `${runs.filter((r) => r.ok).length}/${RUNS} runs complete (${sum('arrived')}/${RUNS * EVENTS} events): ${sum('onUnload')} arrived during unload, ` +
-        `${sum('onNextLoad')} on the next load, ${sum('resent')} resent [unload+next per run: ${runs.map((r) => `${r.onUnload}+${r.onNextLoad}`).join(' ')}]`,
+        `${sum('onNextLoad')} on the next load, ${sum('twiceOnUnload')} sent twice within an unload, ${sum('resent')} resent on a later load [unload+next per run: ${runs.map((r) => `${r.onUnload}+${r.onNextLoad}`).join(' ')}]`,
       failures,
       runs,
       pageErrors: errors,
