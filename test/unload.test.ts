@@ -55,6 +55,23 @@ describe('page hidden or unloading', () => {
     expect(sent[1]).toEqual(sent[0])
   })
 
+  it('does not resend on unload what an unanswered request just carried (a navigation cancels fetches that went out)', async () => {
+    for (const persist of [true, false]) {
+      const sent: string[][] = []
+      const cancelled: typeof fetch = async (_url, init) => {
+        sent.push(JSON.parse(String(init!.body)).batch.map((e: { messageId: string }) => e.messageId))
+        throw new TypeError('Failed to fetch')
+      }
+      const { dp } = tracker({ fetch: cancelled, persist, flushAt: 5, retryBase: 60_000, retryMax: 60_000, storageKey: 'held-' + persist })
+      for (let i = 0; i < 10; i++) dp.track('E', { i })
+      await until(() => sent.length == 1)
+      window.dispatchEvent(new Event('pagehide'))
+      // stored: it goes on the next load; in memory only, the unload is its last chance
+      expect(sent.length).toBe(persist ? 1 : 2)
+      if (!persist) expect(sent[1]).toEqual(expect.arrayContaining(sent[0]!))
+    }
+  })
+
   it('keeps unload sends under 64 KB; the rest stays stored and goes later', async () => {
     const factory = new IDBFactory()
     const c = collector()

@@ -23,6 +23,8 @@ export interface Queue {
   /** Cross-tab lease for browsers without Web Locks; true when this owner holds it. */
   _lease?(owner: string, ttl: number, release?: boolean): Promise<boolean>
   _close?(): void
+  /** true when the queue lives in memory only (nothing survives the page) */
+  _memory?(): boolean
 }
 
 /** The records `_take` returns: oldest first, skipping, within limits (always at least one). */

@@ -58,6 +58,8 @@ export function createFlusher(c: FlusherConfig): Flusher {
   const inflight = new Set<string>()
   /** ids sent while the page was hiding, not acknowledged yet */
   const unloading = new Set<string>()
+  /** ids of an unanswered request, kept in flight until the retry */
+  const held = new Set<string>()
   const mark = (batch: StoredEvent[], on: boolean) => batch.forEach((r) => (on ? inflight.add(r.id) : inflight.delete(r.id)))
   let chain: Promise<void> = Promise.resolve()
   let next: Promise<void> | undefined
@@ -90,7 +92,12 @@ export function createFlusher(c: FlusherConfig): Flusher {
   const deliver = async (batch: StoredEvent[]): Promise<unknown> => {
     mark(batch, true)
     const [status, retryAfter] = f ? await post(f, url, wrap(batch.map((r) => r.s).join()), c._timeout) : [0]
-    mark(batch, false)
+    // Unanswered (network error, timeout): the collector may have it all the same; a
+    // navigation cancels the page's fetch after the request went out. Not sent again before
+    // the retry, so an unload in between doesn't send it twice (in memory mode the unload is
+    // the last chance: there it goes).
+    if (status == 0 && !q._memory?.()) batch.forEach((r) => held.add(r.id))
+    else mark(batch, false)
     if (status > 199 && status < 300) {
       shared._set({ u: 0, n: 0 })
       return acked(batch).then(() => 1)
@@ -117,6 +124,8 @@ export function createFlusher(c: FlusherConfig): Flusher {
     for (;;) {
       const wait = shared._get().u - now()
       if (wait > 0) return schedule(wait)
+      held.forEach((id) => inflight.delete(id))
+      held.clear()
       const taken = await q._take(c._batchEvents, c._batchBytes - wrap('').length, inflight)
       // the page may have hidden while the read ran: what the unload path sent meanwhile is in flight
       const batch = taken.filter((r) => !inflight.has(r.id))
