@@ -14,7 +14,7 @@ import { printProfile, profileTrack, useProfileBundle } from './profile.mjs'
 const PROFILE = process.argv.includes('--profile')
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url))
 const IIFE = fileURLToPath(new URL('../dist/desire-path.iife.js', import.meta.url))
-const GLOBAL_TIMEOUT_MS = +(process.env.BENCH_TIMEOUT_MS || 150_000)
+const GLOBAL_TIMEOUT_MS = +(process.env.BENCH_TIMEOUT_MS || 400_000)
 // Cross-origin isolation: performance.now() resolution ~5 µs instead of 100 µs.
 const ISOLATED = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }
 const CFG = {
@@ -29,6 +29,8 @@ const CFG = {
   flood: 100_000, // tracked in chunks of floodChunk calls, a setTimeout(0) between chunks
   floodChunk: 100,
   floodRepeats: +(process.env.FLOOD_REPEATS || 3),
+  bigDelivery: 10_000, // one synchronous loop, delivered with default options
+  bigRepeats: 3,
 }
 // `--only flood` runs just the 100k flood (figure 7), for working on the pipeline
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
@@ -58,7 +60,7 @@ const r2 = (x) => Math.round(x * 100) / 100
 const list = (xs, unit = '') => xs.map((x) => Math.round(x) + unit).join(' / ')
 
 /** A fresh collector (so a fresh origin, hence fresh storage) and page for one measurement. */
-async function withPage(context, fn, { before } = {}) {
+async function withPage(context, fn, { before, path = '/bench/pages/index.html' } = {}) {
   const c = await startCollector({ headers: ISOLATED, lifetimeMs: GLOBAL_TIMEOUT_MS + 30_000 })
   const closeC = () => c.close()
   closers.add(closeC)
@@ -70,8 +72,8 @@ async function withPage(context, fn, { before } = {}) {
     page = await context.newPage()
     page.on('pageerror', (e) => pageErrors.push(String(e)))
     if (before) await before(page)
-    await page.goto(c.origin + '/bench/pages/index.html')
-    await page.waitForFunction(() => window.desirePath && window.bench)
+    await page.goto(c.origin + path)
+    await page.waitForFunction(() => window.desirePath && (window.bench || window.__ready))
     const out = await fn(page, c)
     if (pageErrors.length) out.pageErrors = pageErrors
     return out
@@ -123,23 +125,25 @@ const measureBurst = (context, i) =>
     page.evaluate((a) => window.bench.burstPersist(a), { endpoint: c.endpoint, storageKey: 'bench-burst-' + i, n: CFG.burst, warmup: CFG.burstWarmup }),
   )
 
-/** Figure 4: a 2,000-event burst delivered with default batching. */
-const measureDelivery = (context, i) =>
+/** Figure 4: a 2,000-event burst delivered with default batching (figure 8: n events, gzip). */
+const measureDelivery = (context, i, n = CFG.delivery, compression) =>
   withPage(context, async (page, c) => {
-    await page.evaluate((a) => window.bench.deliverySetup(a), { endpoint: c.endpoint, storageKey: 'bench-deliver-' + i, warmup: CFG.deliveryWarmup })
+    await page.evaluate((a) => window.bench.deliverySetup(a), { endpoint: c.endpoint, storageKey: 'bench-deliver-' + i, warmup: CFG.deliveryWarmup, compression })
     const n0 = c.requests.length
-    const r = await page.evaluate((a) => window.bench.deliveryBurst(a), { n: CFG.delivery })
+    const r = await page.evaluate((a) => window.bench.deliveryBurst(a), { n })
     const reqs = c.requests.slice(n0)
     const seen = new Set()
     let completeAt
     for (const q of reqs) {
       for (const e of q.batch || []) if (e.event == 'Burst Event') seen.add(e.messageId)
-      if (completeAt === undefined && seen.size >= CFG.delivery) completeAt = q.at
+      if (completeAt === undefined && seen.size >= n) completeAt = q.at
     }
     const { epochMs, ...rest } = r
     return {
       ...rest,
       requests: reqs.length,
+      wireBytes: reqs.reduce((b, q) => b + q.bytes, 0),
+      wireEvents: reqs.reduce((b, q) => b + (q.batch?.length || 0), 0),
       batchSizes: reqs.map((q) => q.batch?.length ?? 0),
       batchBytes: reqs.map((q) => q.bytes),
       statuses: [...new Set(reqs.map((q) => q.status))],
@@ -210,6 +214,10 @@ const measureFlood = (context, i) =>
     }
   })
 
+/** Figure 6: a fresh page, script tag start → tracker ready, then the first track() (bench/pages/ready.html). */
+const measureReady = (context) =>
+  withPage(context, async (page) => page.evaluate(() => window.__ready), { path: '/bench/pages/ready.html' })
+
 /** Figure 5: V8 heap after forced GCs, before and after a 2,000-event delivery (then a second one). */
 const measureHeap = (context) =>
   withPage(context, async (page, c) => {
@@ -275,6 +283,14 @@ async function main() {
     bursts.push(await measureBurst(context, i))
     deliveries.push(await measureDelivery(context, i))
   }
+  const big = []
+  for (let i = 0; i < CFG.bigRepeats; i++) big.push(await measureDelivery(context, 'big-' + i, CFG.bigDelivery))
+  const gzipped = []
+  for (let i = 0; i < CFG.bigRepeats; i++) gzipped.push(await measureDelivery(context, 'gzip-' + i, CFG.delivery, 'gzip'))
+  const ready = []
+  for (let i = 0; i < CFG.repeats; i++) ready.push(await measureReady(context))
+  const floods = []
+  for (let i = 0; i < CFG.floodRepeats; i++) floods.push(await measureFlood(context, i))
   const heap = await measureHeap(context)
   const profile = PROFILE ? await measureProfile(context) : undefined
 
@@ -291,6 +307,16 @@ async function main() {
   const deliverMs = median(deliveries.map((d) => d.deliverMs))
   const maxRequests = Math.max(...deliveries.map((d) => d.requests))
   const R = CFG.repeats
+  const F = CFG.floodRepeats
+  const bigMs = median(big.map((d) => d.deliverMs))
+  const readyMs = median(ready.map((x) => x.readyMs))
+  const floodMs = median(floods.map((f) => f.deliverMs))
+  const floodBad = Math.max(...floods.map((f) => CFG.flood - f.received + f.dupes))
+  const floodLong = Math.max(...floods.map((f) => f.longtasks.length))
+  const floodLive = Math.max(...floods.map((f) => f.heapLivePeak))
+  const floodUsed = Math.max(...floods.map((f) => f.heapPeak))
+  const plainPer = deliveries.reduce((n, d) => n + d.wireBytes, 0) / deliveries.reduce((n, d) => n + d.wireEvents, 0)
+  const gzipPer = gzipped.reduce((n, d) => n + d.wireBytes, 0) / gzipped.reduce((n, d) => n + d.wireEvents, 0)
 
   const fig = (id, name, value, unit, target, pass, detail) => ({ id, name, value: typeof value == 'number' ? r2(value) : value, unit, target, result: pass === undefined ? 'info' : pass ? 'PASS' : 'MISS', detail })
   const figures = [
@@ -303,10 +329,18 @@ async function main() {
     fig('4a', `deliver 2k burst (median of ${R})`, deliverMs, 'ms', '≤ 1000 ms', deliverMs <= 1000, `per run ${list(deliveries.map((d) => d.deliverMs), ' ms')}: first track() → collector holds all ${CFG.delivery}; 'sent' events complete at ${list(deliveries.map((d) => d.ackedMs), ' ms')}`),
     fig('4b', `requests for 2k burst (worst of ${R})`, maxRequests, 'requests', '≤ 5', maxRequests <= 5, `batch sizes ${deliveries.map((d) => d.batchSizes.join('+')).join(' / ')} events; ${deliveries[0].batchBytes.map((b) => Math.round(b / 1000) + ' kB').join('+')}; HTTP ${[...new Set(deliveries.flatMap((d) => d.statuses))].join(',')}`),
     fig('5', 'heap growth after 2k delivery', heap.growth / MiB, 'MiB', '≤ 1 MiB', heap.growth <= MiB, `V8 usedSize after forced GCs ${r2(heap.before / MiB)} → ${r2(heap.after / MiB)} MiB; after a 2nd identical burst ${heap.growth2 >= 0 ? '+' : ''}${Math.round(heap.growth2 / 1024)} KiB more`),
-    fig('6', 'createTracker() first call', create.firstMs, 'ms', '(info)', undefined, `first call in a fresh page ${r2(create.firstMs)} ms, a second tracker ${r2(create.secondMs)} ms (main thread, at page load)`),
+    fig('4c', `deliver 10k burst (median of ${CFG.bigRepeats})`, bigMs, 'ms', '≤ 1500 ms', bigMs <= 1500, `per run ${list(big.map((d) => d.deliverMs), ' ms')} in ${big.map((d) => d.requests).join(' / ')} requests; received ${big.map((d) => d.received).join(' / ')}, dupes ${big.map((d) => d.dupes).join(' / ')}`),
+    fig('6', `script start → ready (median of ${R})`, readyMs, 'ms', '≤ 5 ms', readyMs <= 5, `fresh page each: script tag evaluated ${list(ready.map((x) => x.loadMs * 10), '')} (×0.1 ms), createTracker() ${ready.map((x) => r2(x.createMs)).join(' / ')} ms; the first track() then ${ready.map((x) => r2(x.firstTrackMs)).join(' / ')} ms (reads the time zone: Temporal ${ready[0].temporal ? 'present' : 'absent'}); createTracker() after page load ${r2(create.firstMs)} ms, a second one ${r2(create.secondMs)} ms`),
+    fig('7a', `100k flood delivered (median of ${F})`, floodMs, 'ms', '≤ 15000 ms', floodMs <= 15_000, `${CFG.flood.toLocaleString('en')} track() calls in ${CFG.floodChunk}-call chunks (setTimeout(0) between) took ${list(floods.map((f) => f.loopMs), ' ms')}; first track() → collector holds all: ${list(floods.map((f) => f.deliverMs), ' ms')}; ${floods.map((f) => f.requests).join(' / ')} requests; default options (queue cap 10,000)`),
+    fig('7b', `100k flood lost + duplicated (worst of ${F})`, floodBad, 'events', '0', floodBad == 0, `received ${floods.map((f) => f.received).join(' / ')}; duplicates ${floods.map((f) => f.dupes).join(' / ')}; dropped ${floods.map((f) => f.dropped).join(' / ')}; tracker errors ${JSON.stringify(floods.map((f) => f.errors))}`),
+    fig('7c', `100k flood long tasks (worst of ${F})`, floodLong, 'tasks', 'none', floodLong == 0, `longest ${r2(Math.max(0, ...floods.flatMap((f) => f.longtasks.map((t) => t.durationMs))))} ms`),
+    fig('7d', `100k flood heap peak, live (worst of ${F})`, floodLive / MiB, 'MiB', '≤ 20 MiB', floodLive <= 20 * MiB, `V8 usedSize after a forced GC, sampled each second during the flood: ${floods.map((f) => r2(f.heapLivePeak / MiB)).join(' / ')} MiB (page before the flood ${r2(floods[0].heapBase / MiB)} MiB)`),
+    fig('7e', `100k flood heap peak, in use (worst of ${F})`, floodUsed / MiB, 'MiB', '≤ 20 MiB', floodUsed <= 20 * MiB, `V8 usedSize every 100 ms, garbage not yet collected included: ${floods.map((f) => r2(f.heapPeak / MiB)).join(' / ')} MiB`),
+    fig('8a', 'bytes per event on the wire', plainPer, 'B/event', '(info)', undefined, `request bodies ÷ events, 2k bursts (5-field properties): ${r2(plainPer)} B plain; ${r2(floods[0].wireBytes / floods[0].wireEvents)} B in the 100k flood`),
+    fig('8b', "bytes per event, compression: 'gzip'", gzipPer, 'B/event', '(info)', undefined, `CompressionStream gzip, Content-Encoding: gzip: ${gzipped.map((d) => r2(d.wireBytes / d.wireEvents)).join(' / ')} B/event (${r2(plainPer / gzipPer)}× fewer); delivered in ${list(gzipped.map((d) => d.deliverMs), ' ms')}`),
   ]
   // Checks of the harness itself: a failed one means the figures can't be trusted (exit code 1).
-  const measured = [track, ...bursts, ...deliveries, heap]
+  const measured = [track, ...bursts, ...deliveries, ...big, ...gzipped, ...floods, heap]
   const checks = {
     crossOriginIsolated: machine.crossOriginIsolated === true,
     longtaskObserverWorks: machine.longtaskSelfTest.some((d) => d >= 50),
@@ -316,7 +350,8 @@ async function main() {
   // Checks of the SDK (reported, not fatal): nothing lost, nothing doubled, no errors.
   const sdkChecks = {
     burstAllStored: bursts.every((b) => b.count == CFG.burst && !b.dropped),
-    deliveryAllReceivedOnce: deliveries.every((d) => d.received == CFG.delivery && d.dupes == 0 && !d.dropped),
+    deliveryAllReceivedOnce: [...deliveries, ...gzipped].every((d) => d.received == CFG.delivery && d.dupes == 0 && !d.dropped) && big.every((d) => d.received == CFG.bigDelivery && !d.dupes && !d.dropped),
+    floodAllReceivedOnce: floodBad == 0,
     noTrackerErrors: measured.every((x) => !Object.keys(x.errors || {}).length),
   }
 
@@ -331,6 +366,8 @@ async function main() {
   console.log(`          2-3: one synchronous loop of ${CFG.burst} calls (code warmed on another tracker); long tasks from PerformanceObserver;`)
   console.log(`             persistence seen by counting put() calls per IndexedDB transaction, credited at its 'complete' event.`)
   console.log(`          4: default batching options, collector on 127.0.0.1 replying 200.  5: CDP HeapProfiler.collectGarbage ×3 + Runtime.getHeapUsage.`)
+  console.log(`          6: fresh page: performance.now() in a script before the SDK's tag and after createTracker() returns.`)
+  console.log(`          7: ${CFG.flood} track() calls in ${CFG.floodChunk}-call chunks, default options; heap sampled over CDP.  8: request bytes on the wire ÷ events.`)
   console.log(`          Every measurement: fresh collector (origin), page and storageKey; bursts and deliveries run ${R} times.\n`)
   const cols = [
     ['#', (f) => f.id],
@@ -369,7 +406,7 @@ async function main() {
         figures,
         checks,
         sdkChecks,
-        raw: { create, trackMeansUs: track.meansUs.map(r2), bursts, deliveries, heap },
+        raw: { create, trackMeansUs: track.meansUs.map(r2), bursts, deliveries, big, gzipped, ready, floods, heap },
         ...(profile && { profile }),
       },
       (k, v) => (typeof v == 'number' && !Number.isInteger(v) ? r2(v) : v),

@@ -73,6 +73,15 @@ export interface TrackerOptions {
    * @example endpoint: 'https://collector.example.com/v1/batch'
    */
   endpoint: string
+  /**
+   * `'gzip'`: request bodies are gzipped (CompressionStream, where the browser has it) and
+   * sent with `Content-Encoding: gzip`, about a tenth of the bytes. Only for collectors
+   * that decode it; cross-origin, the header makes each batch a CORS preflighted request,
+   * so the collector should allow `content-encoding` and cache the preflight
+   * (`Access-Control-Max-Age`). Unload sends stay plain (no time to compress).
+   * @example compression: 'gzip'
+   */
+  compression?: 'gzip'
   /** Sent in the body (never in the URL) for collectors that want it. @example writeKey: 'wk_123' */
   writeKey?: string
   /** Send as soon as this many events are stored. @example flushAt: 20 */

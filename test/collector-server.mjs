@@ -5,6 +5,7 @@ import { createServer } from 'node:http'
 import { readFile } from 'node:fs/promises'
 import { extname, join, normalize } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { gunzipSync } from 'node:zlib'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.html': 'text/html; charset=utf-8', '.map': 'application/json', '.json': 'application/json', '.css': 'text/css' }
@@ -21,13 +22,17 @@ export async function startCollector(o = {}) {
   let fault = o.fault
   const requests = [] // every POST that was read: { n, at, batch, sentAt, status, headers }
   const accepted = [] // events in 2xx replies
+  let preflights = 0
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x')
     if (req.method === 'POST' && url.pathname === '/v1/batch') {
-      let text = ''
-      for await (const chunk of req) text += chunk
+      const chunks = []
+      for await (const chunk of req) chunks.push(chunk)
+      const raw = Buffer.concat(chunks)
       let body
+      let text
       try {
+        text = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8')
         body = JSON.parse(text)
       } catch {
         res.writeHead(400).end('bad json')
@@ -35,12 +40,24 @@ export async function startCollector(o = {}) {
       }
       const n = requests.length + 1
       const r = (fault && fault(n, body, req)) || {}
-      const rec = { n, at: Date.now(), batch: body.batch, sentAt: body.sentAt, bytes: Buffer.byteLength(text), headers: req.headers, status: r === 'drop' ? 0 : r.status ?? 200 }
+      const rec = { n, at: Date.now(), batch: body.batch, sentAt: body.sentAt, bytes: raw.length, textBytes: Buffer.byteLength(text), headers: req.headers, status: r === 'drop' ? 0 : r.status ?? 200 }
       requests.push(rec)
       if (r === 'drop') return req.socket.destroy()
       if (rec.status >= 200 && rec.status < 300) accepted.push(...body.batch)
       res.writeHead(rec.status, { 'content-type': 'application/json', 'access-control-allow-origin': '*', 'access-control-expose-headers': 'Retry-After', ...r.headers })
       res.end('{"success":' + (rec.status < 300) + '}')
+      return
+    }
+    // CORS preflight (a gzipped batch from another origin has one): allowed, cached for a day
+    if (req.method === 'OPTIONS' && url.pathname === '/v1/batch') {
+      preflights++
+      res.writeHead(204, {
+        'access-control-allow-origin': '*',
+        'access-control-allow-methods': 'POST',
+        'access-control-allow-headers': 'content-type, content-encoding',
+        'access-control-max-age': '86400',
+      })
+      res.end()
       return
     }
     if (req.method === 'GET' && url.pathname === '/stats') {
@@ -81,6 +98,7 @@ export async function startCollector(o = {}) {
     /** accepted events whose messageId was accepted before */
     dupes: () => accepted.length - new Set(accepted.map((e) => e.messageId)).size,
     setFault: (f) => void (fault = f),
+    preflights: () => preflights,
     close,
   }
 }

@@ -194,6 +194,27 @@ describe('a page that dies before its IndexedDB writes commit', () => {
     await until(() => rescueKeys().length == 0)
   })
 
+  it('adopts only what is missing: a copy whose write did commit adds no second stored copy', async () => {
+    const factory = new IDBFactory()
+    const down = collector(() => new HttpResponse(null, { status: 503 }))
+    const first = tracker({ indexedDB: factory, flushAt: 1000, flushInterval: 60_000, retryBase: 60_000, retryMax: 60_000 })
+    for (let i = 0; i < 20; i++) first.dp.track('E', { i })
+    await until(async () => (await stored(factory)).length == 20)
+    // the page died after its write committed but before it dropped its copy
+    const copy = (await stored(factory)).slice(5, 15)
+    localStorage.setItem('desire-path:rescue:left-over', JSON.stringify(copy))
+    await first.dp.shutdown()
+    expect(down.requests.length).toBeLessThanOrEqual(1)
+    localStorage.removeItem('desire-path:backoff')
+    const up = collector()
+    tracker({ indexedDB: factory, flushInterval: 10 })
+    await until(() => rescueKeys().length == 0)
+    await until(() => up.accepted.length >= 20)
+    await sleep(50)
+    expect(up.accepted.map((e) => e.properties!.i).sort((a, b) => Number(a) - Number(b))).toEqual([...Array(20).keys()])
+    expect(up.dupes()).toBe(0)
+  })
+
   it('drops its copy once the writes commit, so a later load resends nothing', async () => {
     const factory = new IDBFactory()
     const c = collector()

@@ -19,6 +19,21 @@ describe('ready fast: the time zone is read at the first event, not at creation'
     spy.mockRestore()
   })
 
+  it('createTracker() does not touch localStorage (its first access loads the storage synchronously)', async () => {
+    const c = collector()
+    const get = vi.spyOn(Storage.prototype, 'getItem')
+    const len = vi.spyOn(Storage.prototype, 'key')
+    const { dp } = tracker()
+    expect(get).not.toHaveBeenCalled()
+    expect(len).not.toHaveBeenCalled()
+    expect(dp.anonymousId).toMatch(UUID_V7) // read on first use
+    dp.track('E')
+    await dp.flush()
+    expect(c.accepted[0]!.anonymousId).toBe(dp.anonymousId)
+    get.mockRestore()
+    len.mockRestore()
+  })
+
   it('a host that passes context.timezone never pays for Intl', async () => {
     const c = collector()
     const spy = vi.spyOn(Intl, 'DateTimeFormat')
@@ -28,6 +43,43 @@ describe('ready fast: the time zone is read at the first event, not at creation'
     expect(spy).not.toHaveBeenCalled()
     expect(c.accepted[0]!.context.timezone).toBe('Europe/Paris')
     spy.mockRestore()
+  })
+})
+
+describe("compression: 'gzip'", () => {
+  it('gzips batches with Content-Encoding: gzip, the same events arriving, in a fraction of the bytes', async () => {
+    const plain = collector()
+    const a = tracker({ storageKey: 'plain' })
+    for (let i = 0; i < 200; i++) a.dp.track('Plan Selected', { plan: 'pro', step: i })
+    await a.dp.flush()
+    const zipped = collector()
+    const b = tracker({ storageKey: 'gzip', compression: 'gzip' })
+    for (let i = 0; i < 200; i++) b.dp.track('Plan Selected', { plan: 'pro', step: i })
+    await b.dp.flush()
+    expect(zipped.requests.map((r) => r.contentEncoding)).toEqual(zipped.requests.map(() => 'gzip'))
+    expect(plain.requests.every((r) => r.contentEncoding == null)).toBe(true)
+    expect(zipped.accepted.map((e) => e.properties!.step)).toEqual(plain.accepted.map((e) => e.properties!.step))
+    const per = (c: typeof plain) => c.requests.reduce((n, r) => n + r.bytes, 0) / c.accepted.length
+    expect(per(zipped)).toBeLessThan(per(plain) / 5)
+  })
+
+  it('rejects any other value at creation, naming the option', () => {
+    expect(() => tracker({ compression: 'br' as 'gzip' })).toThrow(/"compression"/)
+  })
+})
+
+describe('context.page leaves out empty fields', () => {
+  it('no referrer or query string: no empty strings repeated in every event', async () => {
+    const c = collector()
+    history.replaceState(null, '', '/plain')
+    document.title = 'Plain'
+    const { dp } = tracker()
+    dp.track('E')
+    dp.page()
+    await dp.flush()
+    expect(Object.keys(c.accepted[0]!.context.page)).toEqual(['path', 'title', 'url'])
+    // page events keep the Segment page properties whole
+    expect(c.accepted[1]!.properties).toMatchObject({ path: '/plain', referrer: '', search: '' })
   })
 })
 

@@ -225,9 +225,9 @@
     },
 
     /** Figures 4 and 5, step 1: a tracker with default batching, warmed up with `warmup` delivered events. */
-    async deliverySetup({ endpoint, storageKey, warmup }) {
+    async deliverySetup({ endpoint, storageKey, warmup, compression }) {
       const createdAt = performance.now()
-      const dp = (window.__dp = desirePath.createTracker({ endpoint, storageKey }))
+      const dp = (window.__dp = desirePath.createTracker({ endpoint, storageKey, ...(compression && { compression }) }))
       const w = (window.__w = watch(dp))
       for (let i = 0; i < warmup; i++) dp.track('Warm Up', props(i))
       await w.until(warmup, 20_000)

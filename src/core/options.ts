@@ -33,6 +33,7 @@ export function readOptions(o: TrackerOptions, base: string | undefined): Settin
     const type = TYPES[k as keyof typeof TYPES]
     if (type && (typeof v != type || !v)) fail(k, 'a ' + type, v)
   }
+  if (o.compression != null && o.compression !== 'gzip') fail('compression', '"gzip"', o.compression)
   if (o.journey != null && !o.$plugin)
     throw new DesirePathError('option', 'option "journey" needs createTracker from "desire-path/journey"')
   // an event must fit in a batch

@@ -181,8 +181,18 @@ export function createTracker(options: TrackerOptions): Tracker {
   // --- identity and shared backoff, in localStorage so they survive reloads
   const read = <T>(k: string): T | undefined => safe(() => JSON.parse(ls!.getItem(key + k)!)) ?? undefined
   const write = (k: string, v?: unknown) => safe(() => (v ? ls!.setItem(key + k, JSON.stringify(v)) : ls!.removeItem(key + k)))
-  let user = read<{ a: string; u?: string; t?: Record<string, JsonValue> }>(':user')!
-  if (!user?.a) write(':user', (user = { a: uuid(now()) }))
+  type User = { a: string; u?: string; t?: Record<string, JsonValue> }
+  let user: User | undefined
+  /**
+   * The identity, read at first use, not in createTracker(): a page's first localStorage
+   * access loads its storage synchronously (1-8 ms in Chromium), which a page that uses
+   * localStorage anyway pays once, and the others at their first event.
+   */
+  const me = (): User => {
+    if (!user?.a) user = read<User>(':user')
+    if (!user?.a) write(':user', (user = { a: uuid(now()) }))
+    return user
+  }
   let backoff: Backoff = { u: 0, n: 0 }
   const shared = {
     _get() {
@@ -219,7 +229,9 @@ export function createTracker(options: TrackerOptions): Tracker {
       // Chromium); Temporal, where there is one, answers in microseconds. A host can pass
       // `context.timezone` to skip both.
       if (!('timezone' in base)) base = { ...base, timezone: safe(timeZone) }
-      ctxBytes = utf8Length((ctxJson = JSON.stringify({ ...base, page: pageProps() })))
+      // empty fields (no referrer, no query string) are left out: every event repeats them
+      const page = Object.fromEntries(Object.entries(pageProps()).filter(([, v]) => v !== ''))
+      ctxBytes = utf8Length((ctxJson = JSON.stringify({ ...base, page })))
     }
     return ctxJson
   }
@@ -285,23 +297,33 @@ export function createTracker(options: TrackerOptions): Tracker {
   }
 
   // A page can die before its IndexedDB writes commit. On hide, a synchronous copy of
-  // what is not yet stored goes to localStorage; the next page load adopts it (stores it
-  // again: the key is the messageId, so a write that did commit is just overwritten).
+  // what is not yet stored goes to localStorage; the next page load adopts it: stores what
+  // of it is not stored already (the write may have committed after all). After creation,
+  // not in it: localStorage's first access is slow (see me()).
   const rescueKey = ':rescue:' + uuid(now())
   let rescued = false
-  safe(() => {
-    for (let i = ls!.length; i--; ) {
-      const k = ls!.key(i)!
-      if (k.startsWith(key + ':rescue:')) {
-        const recs = read<StoredEvent[]>(k.slice(key.length)) || []
-        write(k.slice(key.length))
-        pending.push(...recs)
-        captured += recs.length
-        mem._put(recs)
-        writeTimer ||= setTimeout(() => writeChunk())
+  const adopt = () =>
+    safe(() => {
+      const recs: StoredEvent[] = []
+      for (let i = ls!.length; i--; ) {
+        const k = ls!.key(i)!
+        if (k.startsWith(key + ':rescue:') && k != key + rescueKey) {
+          recs.push(...(read<StoredEvent[]>(k.slice(key.length)) || []))
+          write(k.slice(key.length))
+        }
       }
-    }
-  })
+      if (!recs[0]) return
+      mem._put(recs)
+      // in `writes`, so a hide before it commits rescues these again
+      writes.add(recs)
+      const done = (async () => {
+        await q._put(recs, true)
+        writes.delete(recs)
+        if (!q._memory()) mem._stored(recs, KEEP_BYTES)
+      })()
+      writing = Promise.all([writing, done])
+    })
+  setTimeout(adopt)
 
   // Tabs tell each other what the collector acknowledged, so no tab resends it on unload.
   const BC = get(o.BroadcastChannel, () => (w as { BroadcastChannel?: typeof BroadcastChannel }).BroadcastChannel)
@@ -317,6 +339,7 @@ export function createTracker(options: TrackerOptions): Tracker {
     _shared: shared,
     _lock: key + ':flush',
     _owner: uuid(now()),
+    _gzip: o.compression == 'gzip' && typeof CompressionStream == 'function',
     _wrap: (events) => `{"batch":[${events}],"sentAt":"${new Date(now()).toISOString()}"${o.writeKey ? ',"writeKey":' + JSON.stringify(o.writeKey) : ''}}`,
     _batchEvents: s.maxBatchEvents,
     _batchBytes: s.maxBatchBytes,
@@ -357,8 +380,9 @@ export function createTracker(options: TrackerOptions): Tracker {
     const t = at ?? now()
     const id = fixedId || uuid(t)
     if (t != stampMs) stamp = new Date((stampMs = t)).toISOString()
-    const head = `${start},"${field}":${body},"anonymousId":${JSON.stringify(user.a)}${
-      user.u ? ',"userId":' + JSON.stringify(user.u) : ''
+    const who = me()
+    const head = `${start},"${field}":${body},"anonymousId":${JSON.stringify(who.a)}${
+      who.u ? ',"userId":' + JSON.stringify(who.u) : ''
     },"messageId":"${id}","timestamp":"${stamp}","context":`
     const json = head + context() + '}'
     const b = utf8Length(head) + ctxBytes + 1
@@ -408,9 +432,9 @@ export function createTracker(options: TrackerOptions): Tracker {
   const shareUser = guard((e: Event) => {
     const k = (e as StorageEvent).key
     if (k != null && k != key + ':user') return
-    const u = read<typeof user>(':user')
+    const u = read<User>(':user')
     if (u?.a) user = u
-    else write(':user', user)
+    else if (user) write(':user', user)
   })
   const listen = (on: boolean) => {
     const m = on ? 'addEventListener' : 'removeEventListener'
@@ -461,8 +485,9 @@ export function createTracker(options: TrackerOptions): Tracker {
     identify: guard((userId: string, traits?: Properties) => {
       if ((typeof userId != 'string' && typeof userId != 'number') || userId === '') return invalid('identify() needs a userId')
       const u = String(userId)
-      const t = { ...(user.u == u && user.t), ...JSON.parse(stringify(traits || {}, s.maxStringLength, new Set())) }
-      write(':user', (user = { ...user, u, t }))
+      const was = me()
+      const t = { ...(was.u == u && was.t), ...JSON.parse(stringify(traits || {}, s.maxStringLength, new Set())) }
+      write(':user', (user = { ...was, u, t }))
       capture('{"type":"identify"', t, 'traits')
     }),
     reset: guard(() => write(':user', (user = { a: uuid(now()) }))),
@@ -486,10 +511,10 @@ export function createTracker(options: TrackerOptions): Tracker {
       q._close?.()
     },
     get anonymousId() {
-      return user.a
+      return me().a
     },
     get userId() {
-      return user.u
+      return me().u
     },
   }
 }

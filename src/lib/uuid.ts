@@ -11,11 +11,10 @@ export function createUuidV7(random: () => number): (ms: number) => string {
   let last = -1
   let seq = 0
   let time = ''
-  // random hex digits from a byte table: toString(16) + padStart was a tenth of track()
-  const rand = (bytes: number) => {
-    let s = ''
-    while (bytes--) s += BYTE[(random() * 256) | 0]
-    return s
+  // 32 random bits a call, as hex from a byte table (toString(16) + padStart was a tenth of track())
+  const word = () => {
+    const w = (random() * 2 ** 32) >>> 0
+    return BYTE[w >>> 24]! + BYTE[(w >>> 16) & 255] + BYTE[(w >>> 8) & 255] + BYTE[w & 255]
   }
   return (ms) => {
     if (ms > last || seq >= 0xfff) {
@@ -25,7 +24,9 @@ export function createUuidV7(random: () => number): (ms: number) => string {
       const t = hex(last, 12)
       time = `${t.slice(0, 8)}-${t.slice(8)}-7`
     } else seq++
-    return `${time}${hex(seq, 3)}-${'89ab'[(random() * 4) | 0]}${rand(2).slice(1)}-${rand(6)}`
+    // variant 10xx, then 62 random bits: 3 hex digits, 12 hex digits
+    const a = word()
+    return `${time}${hex(seq, 3)}-${'89ab'[parseInt(a[0]!, 16) & 3]}${a.slice(1, 4)}-${a.slice(4)}${word()}`
   }
 }
 

@@ -134,8 +134,17 @@ export function idbQueue(
   let where = new Map<string, string>()
   return {
     _ready: open(),
-    _put: (list) =>
+    _put: (all, again) =>
       run(async (ev, t, writes) => {
+        let list = all
+        if (again && list[0]) {
+          // a rescue copy: its pages, if they were written, are keyed within minutes before it
+          const ids = list.map((r) => r.id).sort()
+          const have = new Set<string>()
+          for (const p of (await ev.getAll(IDBKeyRange.bound(uuidFloor(uuidTime(ids[0]!) - 6e5), ids[ids.length - 1]!))) as Page[])
+            for (const r of records(p)) have.add(r.id)
+          list = list.filter((r) => !have.has(r.id))
+        }
         // the native store: no promise and listeners per page (a failed put aborts the
         // transaction, and tx.done rejects)
         const raw = unwrap(ev)

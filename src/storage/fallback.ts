@@ -28,7 +28,7 @@ export function fallbackQueue(idb: (Queue & { _ready: Promise<unknown> }) | unde
   return {
     _memory: () => !db,
     // the memory queue got these at capture
-    _put: (records) => run((q) => q._put(records), none),
+    _put: (records, again) => run((q) => q._put(records, again), none),
     _take: (...a) => run((q) => q._take(...a), () => mem._take(...a)),
     _del: (ids) => (mem._del(ids), run((q) => q._del(ids), none)),
     // memory is per tab: nothing to share, the lease is ours

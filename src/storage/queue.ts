@@ -17,7 +17,8 @@ export type OnDrop = (reason: DropReason, count: number) => void
  * @internal (`_` members are mangled in the build)
  */
 export interface Queue {
-  _put(records: StoredEvent[]): void | Promise<void>
+  /** `again`: these may be stored already (a rescue copy): only the missing ones are added */
+  _put(records: StoredEvent[], again?: boolean): void | Promise<void>
   _take(maxCount: number, maxBytes: number, skip: Set<string>): StoredEvent[] | Promise<StoredEvent[]>
   _del(ids: string[]): void | Promise<void>
   /** Cross-tab lease for browsers without Web Locks; true when this owner holds it. */

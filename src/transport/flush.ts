@@ -32,6 +32,8 @@ export interface FlusherConfig {
   _retryBase: number
   _retryMax: number
   _timeout: number
+  /** gzip request bodies (not on unload: no time to compress) */
+  _gzip: boolean
   _interval: number
   _now: () => number
   _random: () => number
@@ -91,7 +93,7 @@ export function createFlusher(c: FlusherConfig): Flusher {
    */
   const deliver = async (batch: StoredEvent[]): Promise<unknown> => {
     mark(batch, true)
-    const [status, retryAfter] = f ? await post(f, url, wrap(batch.map((r) => r.s).join()), c._timeout) : [0]
+    const [status, retryAfter] = f ? await post(f, url, wrap(batch.map((r) => r.s).join()), c._timeout, c._gzip) : [0]
     // Unanswered (network error, timeout): the collector may have it all the same; a
     // navigation cancels the page's fetch after the request went out. Not sent again before
     // the retry, so an unload in between doesn't send it twice (in memory mode the unload is

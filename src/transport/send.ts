@@ -3,20 +3,27 @@
  * preflight round trip before each batch, and the same body works with `sendBeacon`.
  * Collectors read the JSON body whatever the content type (Segment's API does).
  */
-export const init = (body: string, keepalive: boolean, signal?: AbortSignal): RequestInit => ({
+export const init = (body: BodyInit, keepalive: boolean, signal?: AbortSignal, gzipped?: boolean): RequestInit => ({
   method: 'POST',
   body,
   keepalive,
-  headers: { 'content-type': 'text/plain' },
+  headers: gzipped ? { 'content-type': 'text/plain', 'content-encoding': 'gzip' } : { 'content-type': 'text/plain' },
   signal: signal ?? null,
 })
 
-/** POSTs one body; resolves to [status (0: network error or timeout), Retry-After]. */
-export async function post(f: typeof fetch, url: string, body: string, timeout: number): Promise<[number, string?]> {
+/** The body gzipped by the browser's CompressionStream (off the main thread). */
+export const gzip = async (body: string): Promise<ArrayBuffer> => new Response(new Response(body).body!.pipeThrough(new CompressionStream('gzip'))).arrayBuffer()
+
+/**
+ * POSTs one body, gzipped when `zip` (sent as it is if compressing fails); resolves to
+ * [status (0: network error or timeout), Retry-After].
+ */
+export async function post(f: typeof fetch, url: string, body: string, timeout: number, zip?: boolean): Promise<[number, string?]> {
   const ctl = new AbortController()
   const timer = setTimeout(() => ctl.abort(), timeout)
   try {
-    const r = await f(url, init(body, false, ctl.signal))
+    const packed = zip && (await gzip(body).catch(() => undefined))
+    const r = await f(url, packed ? init(packed, false, ctl.signal, true) : init(body, false, ctl.signal))
     // Retry-After is readable cross-origin only if the collector exposes it (Access-Control-Expose-Headers).
     return [r.status, r.headers.get('retry-after') || '']
   } catch {

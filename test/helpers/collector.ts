@@ -1,5 +1,6 @@
 import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
+import { gunzipSync } from 'node:zlib'
 
 export const ENDPOINT = 'https://collector.test/v1/batch'
 export const server = setupServer()
@@ -21,7 +22,10 @@ export interface Received {
   sentAt: string
   writeKey?: string
   contentType: string | null
+  contentEncoding: string | null
   keepalive: boolean
+  /** bytes on the wire (after compression) */
+  bytes: number
 }
 
 /**
@@ -33,8 +37,12 @@ export function collector(reply: (n: number, body: Received) => Response | Promi
   const accepted: WireEvent[] = []
   server.use(
     http.post(ENDPOINT, async ({ request }) => {
-      const body = JSON.parse(await request.text()) as Received
+      const raw = Buffer.from(await request.arrayBuffer())
+      const encoding = request.headers.get('content-encoding')
+      const body = JSON.parse((encoding == 'gzip' ? gunzipSync(raw) : raw).toString('utf8')) as Received
       body.contentType = request.headers.get('content-type')
+      body.contentEncoding = encoding
+      body.bytes = raw.length
       body.keepalive = request.keepalive
       requests.push(body)
       const res = await reply(requests.length, body)

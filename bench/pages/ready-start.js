@@ -1,0 +1,1 @@
+window.__t0 = performance.now()
