@@ -149,7 +149,10 @@ export function createTracker(options: TrackerOptions): Tracker {
   const now = o.now || Date.now
   const random = o.random || safe(() => cryptoRandom(w?.crypto ?? globalThis.crypto)) || Math.random
   const key = o.storageKey || 'desire-path'
-  const ls = get(o.localStorage, () => w!.localStorage)
+  // looked up at first use: the property's first read opens the origin's storage (ms)
+  let lsGot = false
+  let lsv: Storage | undefined
+  const ls = () => (lsGot ? lsv : ((lsGot = true), (lsv = get(o.localStorage, () => w!.localStorage))))
   const uuid = createUuidV7(random)
 
   // --- errors: once-only console warning per code, onError, 'error' listeners; never thrown
@@ -179,8 +182,8 @@ export function createTracker(options: TrackerOptions): Tracker {
   }
 
   // --- identity and shared backoff, in localStorage so they survive reloads
-  const read = <T>(k: string): T | undefined => safe(() => JSON.parse(ls!.getItem(key + k)!)) ?? undefined
-  const write = (k: string, v?: unknown) => safe(() => (v ? ls!.setItem(key + k, JSON.stringify(v)) : ls!.removeItem(key + k)))
+  const read = <T>(k: string): T | undefined => safe(() => JSON.parse(ls()!.getItem(key + k)!)) ?? undefined
+  const write = (k: string, v?: unknown) => safe(() => (v ? ls()!.setItem(key + k, JSON.stringify(v)) : ls()!.removeItem(key + k)))
   type User = { a: string; u?: string; t?: Record<string, JsonValue> }
   let user: User | undefined
   /**
@@ -305,8 +308,8 @@ export function createTracker(options: TrackerOptions): Tracker {
   const adopt = () =>
     safe(() => {
       const recs: StoredEvent[] = []
-      for (let i = ls!.length; i--; ) {
-        const k = ls!.key(i)!
+      for (let i = ls()!.length; i--; ) {
+        const k = ls()!.key(i)!
         if (k.startsWith(key + ':rescue:') && k != key + rescueKey) {
           recs.push(...(read<StoredEvent[]>(k.slice(key.length)) || []))
           write(k.slice(key.length))
@@ -327,8 +330,13 @@ export function createTracker(options: TrackerOptions): Tracker {
 
   // Tabs tell each other what the collector acknowledged, so no tab resends it on unload.
   const BC = get(o.BroadcastChannel, () => (w as { BroadcastChannel?: typeof BroadcastChannel }).BroadcastChannel)
-  const bc = BC && safe(() => new BC(key))
-  if (bc) bc.onmessage = (e: MessageEvent<string[]>) => mem._del(e.data)
+  // opened a task after creation, like the rescue adoption (its first use costs ~1 ms)
+  let bc: BroadcastChannel | undefined
+  setTimeout(() => {
+    if (stopped || !BC) return
+    bc = safe(() => new BC(key))
+    if (bc) bc.onmessage = (e: MessageEvent<string[]>) => mem._del(e.data)
+  })
 
   const flusher = createFlusher({
     _q: q,
