@@ -55,6 +55,29 @@ describe('page hidden or unloading', () => {
     expect(sent[1]).toEqual(sent[0])
   })
 
+  it('a tab shown again does not resend an unload send that is still on its way; once it failed, it may', async () => {
+    const sent: string[][] = []
+    let answer: (r: Response) => void = () => {}
+    const slow: typeof fetch = (_url, init) => {
+      sent.push(JSON.parse(String(init!.body)).batch.map((e: { messageId: string }) => e.messageId))
+      return new Promise<Response>((r) => (answer = r))
+    }
+    const { dp } = tracker({ fetch: slow, flushAt: 1000, flushInterval: 60_000 })
+    for (let i = 0; i < 5; i++) dp.track('E', { i })
+    hide()
+    Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true })
+    document.dispatchEvent(new Event('visibilitychange'))
+    hide()
+    expect(sent).toHaveLength(1) // still on its way: not sent again
+    answer(new Response(null, { status: 503 }))
+    await sleep(10)
+    Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true })
+    document.dispatchEvent(new Event('visibilitychange'))
+    hide()
+    expect(sent).toHaveLength(2) // it failed: a retry is fair
+    expect(sent[1]).toEqual(sent[0])
+  })
+
   it('does not resend on unload what an unanswered request just carried (a navigation cancels fetches that went out)', async () => {
     for (const persist of [true, false]) {
       const sent: string[][] = []

@@ -60,6 +60,9 @@ export function createFlusher(c: FlusherConfig): Flusher {
   const inflight = new Set<string>()
   /** ids sent while the page was hiding, not acknowledged yet */
   const unloading = new Set<string>()
+  /** ids of unload sends whose keepalive fetch has not settled */
+  const unsettled = new Set<string>()
+  let hidden = false
   /** ids of an unanswered request, kept in flight until the retry */
   const held = new Set<string>()
   const mark = (batch: StoredEvent[], on: boolean) => batch.forEach((r) => (on ? inflight.add(r.id) : inflight.delete(r.id)))
@@ -192,10 +195,18 @@ export function createFlusher(c: FlusherConfig): Flusher {
       // page is going). So these stay "in flight" until acknowledged or `_resume()`.
       mark(batch, true)
       batch.forEach((r) => unloading.add(r.id))
+      hidden = true
+      const release = () => batch.forEach((r) => unloading.delete(r.id) && inflight.delete(r.id))
       try {
         f!(url, init(body, true))
           .then((r) => void (r.ok && acked(batch)))
           .catch(() => 0)
+          .finally(() => {
+            batch.forEach((r) => unsettled.delete(r.id))
+            // settled after the page showed again: an answered (failed) request, free to retry
+            if (!hidden) release()
+          })
+        batch.forEach((r) => unsettled.add(r.id))
       } catch {
         // no fetch, or keepalive refused synchronously: the beacon, unconfirmable
         try {
@@ -206,10 +217,10 @@ export function createFlusher(c: FlusherConfig): Flusher {
       }
     },
     _resume() {
-      // the page lives on (shown again, back from the bfcache): unconfirmed unload sends
-      // may go again, as after any unanswered request
-      unloading.forEach((id) => inflight.delete(id))
-      unloading.clear()
+      // The page lives on (shown again, back from the bfcache): unload sends that failed
+      // may go again, as after any failed request; ones still on their way wait for it.
+      hidden = false
+      unloading.forEach((id) => unsettled.has(id) || (unloading.delete(id), inflight.delete(id)))
     },
     _stop() {
       stopped = true
