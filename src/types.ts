@@ -94,9 +94,13 @@ export interface TrackerOptions {
   maxBatchBytes?: number
   /** Max bytes of one event; larger events are dropped with an error (Segment: 32 KB). */
   maxEventBytes?: number
-  /** Queue caps: the oldest events are dropped first past these. @example maxQueueEvents: 10_000 */
+  /**
+   * Queue caps on what waits: the oldest events are dropped first past these (default
+   * 100,000 events / 50 MB; in memory mode, without IndexedDB, 10,000 / 10 MB).
+   * @example maxQueueEvents: 100_000
+   */
   maxQueueEvents?: number
-  /** @example maxQueueBytes: 10_000_000 */
+  /** @example maxQueueBytes: 50_000_000 */
   maxQueueBytes?: number
   /** Events older than this (ms) are dropped unsent. @example maxEventAge: 7 * 864e5 */
   maxEventAge?: number

@@ -7,8 +7,11 @@ const DEFAULTS = {
   maxBatchEvents: 1_000,
   maxBatchBytes: 500_000,
   maxEventBytes: 32_768, // Segment's 32 KB: what every compatible collector accepts
-  maxQueueEvents: 10_000,
-  maxQueueBytes: 10_000_000,
+  // Caps for a collector that is down for long, on what waits. 10,000 dropped data while
+  // nothing was wrong: a 20,000-event flood on a CPU 4x slower keeps more than that waiting
+  // for seconds against a healthy collector. 50 MB of IndexedDB is far below any quota.
+  maxQueueEvents: 100_000,
+  maxQueueBytes: 50_000_000,
   maxEventAge: 7 * 864e5,
   retryBase: 1_000,
   retryMax: 60_000,
