@@ -6,7 +6,9 @@
 // `navigateAway(env, { down: true })` (navigate-away-offline.mjs) is the same with the
 // collector answering 503 while the page leaves: then everything must come from storage.
 // Every run also reads the request bodies of the unload: no event may go out twice in one
-// unload (pagehide and visibilitychange both fire; they share one in-flight set).
+// unload (pagehide and visibilitychange both fire; they share one in-flight set). Unload
+// sends are marked (harness.js `markUnload`): an ordinary request made before the page
+// went, answered 503, and then the unload send are a retry after a failure, not a double.
 import { idbCount, outcomes, pageUrl, settle, sleep, tally, watch } from './helpers.mjs'
 
 const RUNS = 10
@@ -23,7 +25,7 @@ export async function navigateAway(env, { down: failing }) {
   const runs = []
   for (let run = 0; run < RUNS; run++) {
     const how = run % 2 ? 'page.goto' : 'location.href'
-    const opts = { endpoint: c.endpoint, storageKey: `nav-${failing ? 'down' : 'up'}-${env.seed}-${run}`, retryBase: 100, retryMax: 1000, requestTimeout: 5000 }
+    const opts = { endpoint: c.endpoint, storageKey: `nav-${failing ? 'down' : 'up'}-${env.seed}-${run}`, retryBase: 100, retryMax: 1000, requestTimeout: 5000, markUnload: true }
     const url = pageUrl(c.origin, 'sdk.html', { o: opts })
     const away = `${c.origin}/elsewhere/${run}`
     const mine = (e) => e.properties?.run === run
@@ -54,7 +56,7 @@ export async function navigateAway(env, { down: failing }) {
     const onUnload = tally(c.accepted, mine).unique
     const unloadRequests = outcomes(c.requests.slice(fromReq))
     const copies = new Map()
-    for (const q of c.requests.slice(fromReq)) for (const e of q.batch || []) if (mine(e)) copies.set(e.messageId, (copies.get(e.messageId) || 0) + 1)
+    for (const q of c.requests.slice(fromReq)) if (q.headers['x-dp-unload']) for (const e of q.batch || []) if (mine(e)) copies.set(e.messageId, (copies.get(e.messageId) || 0) + 1)
     const twiceOnUnload = [...copies.values()].filter((n) => n > 1).length
     down = false
 
@@ -81,6 +83,7 @@ export async function navigateAway(env, { down: failing }) {
       resent: t.resent,
       unloadRequests,
       twiceOnUnload,
+      marked: c.requests.slice(fromReq).filter((q) => q.headers['x-dp-unload']).length,
       unloadSends: c.requests.slice(fromReq).map((q) => ({ sentAt: q.sentAt, at: q.at, events: q.batch?.length, status: q.status })),
       requests: outcomes(c.requests.slice(fromReq)),
       missing: Array.from({ length: EVENTS }, (_, i) => i).filter((i) => !got.has(i)),
@@ -100,7 +103,7 @@ export async function navigateAway(env, { down: failing }) {
     details: {
       summary:
         `${runs.filter((r) => r.ok).length}/${RUNS} runs complete (${sum('arrived')}/${RUNS * EVENTS} events): ${sum('onUnload')} arrived during unload, ` +
-        `${sum('onNextLoad')} on the next load, ${sum('twiceOnUnload')} sent twice within an unload, ${sum('resent')} resent on a later load [unload+next per run: ${runs.map((r) => `${r.onUnload}+${r.onNextLoad}`).join(' ')}]`,
+        `${sum('onNextLoad')} on the next load, ${sum('twiceOnUnload')} sent twice within an unload (${sum('marked')} unload sends), ${sum('resent')} resent on a later load [unload+next per run: ${runs.map((r) => `${r.onUnload}+${r.onNextLoad}`).join(' ')}]`,
       failures,
       runs,
       pageErrors: errors,
