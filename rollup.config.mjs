@@ -19,7 +19,7 @@ const minify = () =>
 export default [
   // ESM for bundlers: idb stays external (deduped with the host's copy), types emitted beside.
   {
-    input: { index: 'src/index.ts', journey: 'src/journey/index.ts', nudges: 'src/nudges/index.ts' },
+    input: { index: 'src/entries/index.ts', journey: 'src/entries/journey.ts', nudges: 'src/entries/nudges.ts' },
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', sourcemap: true },
     external: ['idb'],
     plugins: [define(), typescript({ tsconfig: './tsconfig.json', declaration: true, declarationDir: 'dist', sourceMap: true }), minify()],

@@ -11,14 +11,14 @@ export default defineConfig({
   resolve: {
     alias: dist
       ? [
-          { find: /^(\.\.\/)+src\/index\.js$/, replacement: fileURLToPath(new URL('./dist/index.js', import.meta.url)) },
-          { find: /^(\.\.\/)+src\/journey\/index\.js$/, replacement: fileURLToPath(new URL('./dist/journey.js', import.meta.url)) },
+          { find: /^(\.\.\/)+src\/entries\/index\.js$/, replacement: fileURLToPath(new URL('./dist/index.js', import.meta.url)) },
+          { find: /^(\.\.\/)+src\/entries\/journey\.js$/, replacement: fileURLToPath(new URL('./dist/journey.js', import.meta.url)) },
         ]
       : [],
   },
   test: {
     environment: 'jsdom',
-    include: dist ? ['test/**/*.test.ts'] : ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: dist ? ['test/*.test.ts'] : ['test/**/*.test.ts'],
     exclude: ['test/browser/**', 'node_modules/**'],
     setupFiles: ['test/setup.ts'],
     testTimeout: 15_000,

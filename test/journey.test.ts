@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { IDBFactory } from 'fake-indexeddb'
-import { createTracker as createCore, type DesirePathError, type StageChange, type TrackerOptions } from '../src/index.js'
-import { createTracker } from '../src/journey/index.js'
-import type { JourneyDefinition } from '../src/journey/index.js'
+import { createTracker as createCore, type DesirePathError, type StageChange, type TrackerOptions } from '../src/entries/index.js'
+import { createTracker } from '../src/entries/journey.js'
+import type { JourneyDefinition } from '../src/entries/journey.js'
 import { collector, ENDPOINT } from './helpers/collector.js'
 import { sleep, until } from './helpers/fixtures.js'
 

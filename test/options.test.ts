@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createTracker, DesirePathError, isDesirePathError, type TrackerOptions } from '../src/index.js'
+import { createTracker, DesirePathError, isDesirePathError, type TrackerOptions } from '../src/entries/index.js'
 
 describe('options are checked at creation, with errors that name the option', () => {
   const bad: [string, unknown][] = [

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 describe('server-side rendering (no DOM)', () => {
   it('imports without touching browser globals and gives a harmless tracker', async () => {
     expect(typeof window).toBe('undefined')
-    const { createTracker } = await import('../src/index.js')
+    const { createTracker } = await import('../src/entries/index.js')
     const dp = createTracker({ endpoint: 'https://collector.example.com/v1/batch' })
     expect(() => {
       dp.track('E', { a: 1 })
@@ -18,7 +18,7 @@ describe('server-side rendering (no DOM)', () => {
   })
 
   it('accepts a relative endpoint, as the page would (next build, Node)', async () => {
-    const { createTracker } = await import('../src/index.js')
+    const { createTracker } = await import('../src/entries/index.js')
     const dp = createTracker({ endpoint: '/v1/batch' })
     dp.track('E')
     await expect(dp.shutdown()).resolves.toBeUndefined()
@@ -26,14 +26,14 @@ describe('server-side rendering (no DOM)', () => {
   })
 
   it('still rejects bad options on the server', async () => {
-    const { createTracker } = await import('../src/index.js')
+    const { createTracker } = await import('../src/entries/index.js')
     expect(() => createTracker({ endpoint: '' })).toThrow(/"endpoint"/)
   })
 })
 
 describe('server-side rendering with journeys', () => {
   it('desire-path/journey imports and creates a harmless tracker without a DOM (the definition is still checked)', async () => {
-    const { createTracker } = await import('../src/journey/index.js')
+    const { createTracker } = await import('../src/entries/journey.js')
     const journey = { id: 'j', version: '1.0', stages: [{ id: 'a', entry: { all: [] } }] }
     const dp = createTracker({ endpoint: 'https://collector.example.com/v1/batch', journey })
     expect(() => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { HttpResponse } from 'msw'
 import { collector, server } from './helpers/collector.js'
 import { sleep, stored, tracker, until } from './helpers/fixtures.js'
-import type { DesirePathError } from '../src/index.js'
+import type { DesirePathError } from '../src/entries/index.js'
 
 const status = (s: number, headers?: Record<string, string>) => new HttpResponse(null, { status: s, ...(headers && { headers }) })
 

@@ -1,5 +1,5 @@
-import type { TrackerOptions } from '../types.js'
-import { DesirePathError } from './errors.js'
+import type { CoreOptions } from './types.js'
+import { DesirePathError } from '../lib/errors.js'
 
 const DEFAULTS = {
   flushAt: 20,
@@ -27,7 +27,7 @@ const fail = (name: string, want: string, got: unknown): never => {
 }
 
 /** Checks options once, at creation: the only place desire-path throws. */
-export function readOptions(o: TrackerOptions, base: string | undefined): Settings {
+export function readOptions(o: CoreOptions, base: string | undefined): Settings {
   if (!o || typeof o != 'object') fail('options', 'an object', o)
   const s = { ...DEFAULTS } as Settings
   for (const [k, v] of Object.entries(o)) {

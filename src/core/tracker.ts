@@ -1,8 +1,8 @@
-import type { DropReason, JsonValue, Properties, StoredEvent, TrackerEvents, TrackerOptions } from '../types.js'
-import type { JourneySnapshot } from '../journey/engine.js'
-import type { Emitter } from './emitter.js'
+import type { JsonValue, Properties } from '../lib/json.js'
+import type { DropReason, StoredEvent } from '../storage/queue.js'
+import type { CoreEvents, CoreOptions, CoreTracker } from './types.js'
 import { createEmitter } from './emitter.js'
-import { DesirePathError, type ErrorCode } from './errors.js'
+import { DesirePathError, type ErrorCode } from '../lib/errors.js'
 import { stringify, type Issue } from './event.js'
 import { readOptions } from './options.js'
 import { createUuidV7, cryptoRandom } from '../lib/uuid.js'
@@ -11,102 +11,6 @@ import { memoryQueue } from '../storage/memory.js'
 import { idbQueue } from '../storage/db.js'
 import { fallbackQueue } from '../storage/fallback.js'
 import { createFlusher, MAX_RETRY_AFTER, type Backoff } from '../transport/flush.js'
-
-/** The tracker: every call returns at once and never throws. */
-export interface Tracker {
-  /**
-   * Records an action. Synchronous: the event is stored on the next tick and sent in a batch.
-   * @param event event name, e.g. `'Project Created'`
-   * @param properties JSON-able details; cycles, functions and the like are cleaned out
-   * @example dp.track('Project Created', { plan: 'pro' })
-   */
-  track(event: string, properties?: Properties): void
-  /**
-   * Records a page view of the current location (call it on SPA route changes too).
-   * @param properties merged over `{ path, referrer, search, title, url }`; `name` names the page
-   * @example dp.page({ name: 'Pricing' })
-   */
-  page(properties?: Properties): void
-  /**
-   * Ties later events to a user and records their traits (kept across reloads).
-   * @param userId your id for the user
-   * @param traits merged with earlier traits of the same user
-   * @example dp.identify('user-42', { role: 'admin' })
-   */
-  identify(userId: string, traits?: Properties): void
-  /** Forgets the user and traits and starts a new anonymousId (on logout). @example dp.reset() */
-  reset(): void
-  /**
-   * Subscribes to `error`, `sent` or `dropped`.
-   * @returns an unsubscribe function
-   * @example const off = dp.on('sent', ({ count }) => console.log(count, 'delivered'))
-   */
-  on<K extends keyof TrackerEvents>(type: K, handler: (payload: TrackerEvents[K]) => void): () => void
-  /**
-   * Sends everything stored now. Resolves once each event was acknowledged, or failed
-   * and has a retry scheduled. Never rejects.
-   * @example await dp.flush()
-   */
-  flush(): Promise<void>
-  /** Flushes, then stops timers and listeners; later calls are ignored. @example await dp.shutdown() */
-  shutdown(): Promise<void>
-  /**
-   * The journey now: stage, since when, history, progress along the path, next step and
-   * active signals. `null` without a journey (see `desire-path/journey`).
-   * @example const { stage, next, signals } = dp.journey() ?? {}
-   */
-  journey(): JourneySnapshot | null
-  /**
-   * Resolves once `journey()` reflects every call made so far: events folded, stage
-   * assertions applied, nudge acknowledgements recorded (each is an IndexedDB transaction
-   * shared by the origin's tabs, so `journey()` right after `track()` still shows the state
-   * before it). Resolves at once without a journey. Never rejects.
-   * @example dp.track('Signed Up'); await dp.settled(); dp.journey()?.stage
-   */
-  settled(): Promise<void>
-  /**
-   * Asserts that the customer reached a stage (forward only; a stage behind is ignored).
-   * @example dp.stage('onboarding')
-   */
-  stage(id: string): void
-  /** The persisted anonymous id. */
-  readonly anonymousId: string
-  /** The identified user, if any. */
-  readonly userId: string | undefined
-}
-
-/**
- * @internal What a plugin (desire-path/journey) gets from the core. `$` members cross
- * bundle chunks, so they are not mangled like `_` members.
- */
-export interface Core {
-  /** sends a derived event through the pipeline with its own (deterministic) id and time */
-  $derive(event: string, properties: Record<string, JsonValue>, id: string, t: number): void
-  $emit: Emitter<TrackerEvents>['_emit']
-  $report(e: DesirePathError): void
-  /** merges into every event's `context` from now on */
-  $context(extra: Record<string, JsonValue>): void
-  $key: string
-  $idb: IDBFactory | undefined
-  $now: () => number
-  $doc: Document
-  $win: Window | undefined
-  $BC: typeof BroadcastChannel | undefined
-  $loc: Location
-  $has: Emitter<TrackerEvents>['_has']
-}
-/** @internal What the core asks of a plugin. */
-export interface Plugin {
-  /** an event this tab captured (not derived ones) */
-  $event(rec: StoredEvent): void
-  $journey(): JourneySnapshot | null
-  /** resolves once every event and ack handed over so far is applied */
-  $settled(): Promise<unknown>
-  $stage(id: string): void
-  $stop(): Promise<void>
-  /** a handler was added for `type` */
-  $listen?(type: string): void
-}
 
 /** Events per IndexedDB write transaction: ~5 ms of put() calls, under a long task even on a CPU 4x slower. */
 const WRITE_CHUNK = 1_000
@@ -136,7 +40,7 @@ const safe = <T>(fn: () => T): T | undefined => {
  * const dp = createTracker({ endpoint: 'https://collector.example.com/v1/batch' })
  * dp.track('Project Created', { plan: 'pro' })
  */
-export function createTracker(options: TrackerOptions): Tracker {
+export function createTracker(options: CoreOptions): CoreTracker {
   const o = options
   const w = o?.window ?? (typeof window == 'object' ? window : undefined)
   const doc = o?.document ?? w?.document
@@ -164,7 +68,7 @@ export function createTracker(options: TrackerOptions): Tracker {
     emitter._emit('error', e)
   }
   const err = (code: ErrorCode, msg: string, cause?: unknown) => report(new DesirePathError(code, msg, cause))
-  const emitter = createEmitter<TrackerEvents>((e, type) => type != 'error' && err('listener_threw', `${type} listener threw: ${e}`, e))
+  const emitter = createEmitter<CoreEvents & Record<string, unknown>>((e, type) => type != 'error' && err('listener_threw', `${type} listener threw: ${e}`, e))
   let dropTotal = 0
   // a cap that drops events is data lost: reported once per outage (until the next ack)
   let lossReported = false
@@ -530,7 +434,7 @@ export function createTracker(options: TrackerOptions): Tracker {
 }
 
 /** Server rendering or no DOM: the same API, doing nothing. */
-function inert(): Tracker {
+function inert(): CoreTracker {
   const no = () => {}
   const done = async () => {}
   return { track: no, page: no, identify: no, reset: no, on: () => no, journey: () => null, settled: done, stage: no, flush: done, shutdown: done, anonymousId: '', userId: undefined }

@@ -1,5 +1,5 @@
-import { createTracker } from '../journey/tracker.js'
-import { DesirePathError, isDesirePathError } from '../core/errors.js'
+import { createTracker } from '../compose/tracker.js'
+import { DesirePathError, isDesirePathError } from '../lib/errors.js'
 
 // Script-tag build: window.desirePath, journeys included (a page with a script tag has no
 // bundler to leave the engine out, and marketing sites are where journeys start).

@@ -1,8 +1,7 @@
-import type { JsonValue, StageChange } from '../types.js'
+import type { JsonValue } from '../lib/json.js'
 import { parseDuration, humanize } from './duration.js'
 import { compile, matcher, type Ctx, type JourneyEvent, type Node } from './rules.js'
-import type { JourneyDefinition, Rule, StageDef, StepDef } from './types.js'
-import type { NudgeDef, NudgeStatus } from '../nudges/types.js'
+import type { JourneyDefinition, NudgeDef, Rule, SignalKind, StageChange, StageDef, StepDef } from './types.js'
 
 /** A stage change, as kept in the state's history: what `dp.on('stage')` reports. */
 export type Transition = StageChange
@@ -54,7 +53,7 @@ export interface DerivedEvent {
   t: number
 }
 
-export type SignalKind = 'stalled' | 'stepOverdue' | 'skippedKeyStep' | 'offPath' | 'idle'
+export type { SignalKind }
 export interface Signal {
   kind: SignalKind
   step?: string
@@ -72,8 +71,6 @@ export interface JourneySnapshot {
   progress: number
   next: { id: string; label: string } | null
   signals: Signal[]
-  /** with nudges in the definition: each nudge's state in this tab, and why it is not shown */
-  nudges?: NudgeStatus[]
 }
 
 export interface Step {

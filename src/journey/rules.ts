@@ -1,4 +1,4 @@
-import type { JsonValue } from '../types.js'
+import type { JsonValue } from '../lib/json.js'
 import { parseDuration } from './duration.js'
 import { matchPath } from './pattern.js'
 import type { EventMatch, Filter, JourneyDefinition, Rule } from './types.js'

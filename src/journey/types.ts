@@ -1,4 +1,4 @@
-import type { JsonValue } from '../types.js'
+import type { JsonValue } from '../lib/json.js'
 
 /** An ISO-8601 duration: `P3D`, `PT10M`, `P1W`, `P1DT12H`, `PT0.5S`. No years or months (their length varies). */
 export type Duration = string
@@ -110,7 +110,96 @@ export interface JourneyDefinition {
   goal?: Rule
   predicates?: Record<string, Rule>
   /** proactive nudges, offered to `dp.on('nudge')` */
-  nudges?: import('../nudges/types.js').NudgeDef[]
+  nudges?: NudgeDef[]
   /** caps, gap and holdout for all nudges */
-  policy?: import('../nudges/types.js').NudgePolicy
+  policy?: NudgePolicy
 }
+
+/** A stage change, as `dp.on('stage')` reports it (also in every tab of the origin). */
+export interface StageChange {
+  from: string | null
+  to: string
+  /** ms since the epoch */
+  at: number
+  /** messageId of the event that caused it, `tick`, `host` (dp.stage) or `demote:<cause>` */
+  cause: string
+  /** stages passed over on the way */
+  skipped?: string[]
+  /** found by re-folding history under a new definition version */
+  backfill?: true
+}
+
+/** A path signal: what the engine sees about the customer's progress in the current stage. */
+export type SignalKind = 'stalled' | 'stepOverdue' | 'skippedKeyStep' | 'offPath' | 'idle'
+
+// ---- nudges, as a definition declares them (their runtime types: nudges/types.ts)
+
+/** Where a nudge goes on the page. At most one nudge per slot at a time, per tab. */
+export type NudgeSlot = 'modal' | 'popover' | 'banner' | 'tooltip' | 'inline'
+
+/**
+ * A proactive nudge, in the journey definition's `nudges`. Offered to the host's
+ * `dp.on('nudge')` handlers when its trigger holds, the customer is in `stage`, on a page
+ * matching `where`, in the `audience`, and the policy lets it through.
+ * @example
+ * { "id": "invite-nudge", "stage": "activated", "trigger": { "signal": "stepOverdue", "step": "invite" },
+ *   "slot": "banner", "priority": 10, "frequency": { "maxShows": 3, "minInterval": "P1D" },
+ *   "dismiss": { "snooze": "P2D", "maxSnoozes": 2 }, "goal": { "rule": { "event": { "name": "Teammate Invited" } }, "within": "P7D" },
+ *   "experiment": { "control": 20 }, "content": { "title": "Work is better together", "body": "Invite a teammate" } }
+ */
+export interface NudgeDef {
+  id: string
+  /** only while the customer is in this stage (any stage if absent) */
+  stage?: string
+  /** a path signal of the current stage (optionally about one step), or a rule */
+  trigger: { signal: SignalKind; step?: string } | { rule: Rule }
+  /** a rule the customer must satisfy, typically on traits: `{ "trait": { "prop": "role", "op": "eq", "value": "admin" } }` */
+  audience?: Rule
+  /** only on pages whose path matches: `/projects/:id`, `/docs/*` */
+  where?: string
+  slot: NudgeSlot
+  /** higher first (default 0); ties: the more urgent signal, then the id */
+  priority?: number
+  /** for policy caps by tag */
+  tags?: string[]
+  frequency?: {
+    /** shows ever (then the nudge is done) */
+    maxShows?: number
+    /** between two shows of this nudge */
+    minInterval?: Duration
+    /** shows per session (default 1; 30 minutes without activity end a session) */
+    perSession?: number
+  }
+  /**
+   * What dismissing does: snooze for `snooze`, or (without `snooze`) never again. After
+   * `maxSnoozes` snoozes (default 3) the next dismissal is for good.
+   */
+  dismiss?: { snooze?: Duration; maxSnoozes?: number }
+  /** the outcome: `Nudge Completed` (via "goal") when the rule comes to hold within `within` of a show */
+  goal?: { rule: Rule; within: Duration }
+  /** per-nudge control arm: this percentage (0..100) of customers is shown nothing, and measured */
+  experiment?: { control: number }
+  /** ISO-8601 date-time: not offered from then on */
+  expiresAt?: string
+  /** opaque to the core: the host's (or the default renderer's) business */
+  content?: JsonValue
+}
+
+/** A cap on shows within a scope: every nudge, those with a tag, or those of a slot. */
+export interface NudgeCap {
+  /** `all`, `tag:<tag>` or `slot:<slot>` */
+  scope: string
+  max: number
+  /** a duration, or `session` */
+  per: Duration | 'session'
+}
+
+/** The definition's `policy`: how often any nudge may show. */
+export interface NudgePolicy {
+  caps?: NudgeCap[]
+  /** minimum time between two shows of any nudges */
+  minGap?: Duration
+  /** global holdout: this percentage (0..100) of customers is shown no nudge at all, and measured */
+  holdout?: number
+}
+

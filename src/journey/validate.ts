@@ -1,4 +1,4 @@
-import { DesirePathError } from '../core/errors.js'
+import { DesirePathError } from '../lib/errors.js'
 import { parseDuration } from './duration.js'
 import { validPattern } from './pattern.js'
 import type { JourneyDefinition } from './types.js'

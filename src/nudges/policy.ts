@@ -1,14 +1,14 @@
-import type { JsonValue } from '../types.js'
+import type { JsonValue } from '../lib/json.js'
 import { parseDuration } from '../journey/duration.js'
-import { detId, type DerivedEvent, type Engine, type JourneySnapshot, type JourneyState, type SignalKind } from '../journey/engine.js'
+import { detId, type DerivedEvent, type Engine, type JourneySnapshot, type JourneyState } from '../journey/engine.js'
 import { matchPath } from '../journey/pattern.js'
-import type { JourneyDefinition } from '../journey/types.js'
-import type { NudgeArm, NudgeDef, NudgeReason, NudgeStatus } from './types.js'
+import type { JourneyDefinition, NudgeDef, SignalKind } from '../journey/types.js'
+import type { NudgeArm, NudgeReason, NudgeStatus } from './types.js'
 
 /** 30 minutes without any activity end a session. */
 const SESSION = 30 * 6e4
 /** An offer the host does not mark shown within this long is released, not counted. */
-export const ACK = 5000
+export const OFFER_TIMEOUT = 5000
 /** A nudge on screen without any other ack for this long is taken as gone (its tab closed). */
 const STALE = 30 * 6e4
 /** Signal urgency, most urgent first; a rule trigger ranks after every signal. */
@@ -158,7 +158,7 @@ export function createPolicy(def: JourneyDefinition, engine: Engine): Policy {
       if (now - m.ses.last > SESSION) m.ses = { at: now, last: now, n: {} }
       m.ses.last = now
       // offers not marked shown in time are released; shows nobody closed, forgotten
-      for (const [id, l] of Object.entries(m.live)) if (l.shown ? now - l.shown > STALE : now - l.at > ACK) delete m.live[id]
+      for (const [id, l] of Object.entries(m.live)) if (l.shown ? now - l.shown > STALE : now - l.at > OFFER_TIMEOUT) delete m.live[id]
       // goal windows: the goal came to hold since the show
       for (const [id, [at, was, k]] of Object.entries(m.goal)) {
         const n = byId(id)

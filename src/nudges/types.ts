@@ -1,75 +1,8 @@
-import type { JsonValue } from '../types.js'
-import type { Duration, Rule } from '../journey/types.js'
-import type { SignalKind } from '../journey/engine.js'
+import type { Duration, NudgeDef, SignalKind } from '../journey/types.js'
 
-/** Where a nudge goes on the page. At most one nudge per slot at a time, per tab. */
-export type NudgeSlot = 'modal' | 'popover' | 'banner' | 'tooltip' | 'inline'
-
-/**
- * A proactive nudge, in the journey definition's `nudges`. Offered to the host's
- * `dp.on('nudge')` handlers when its trigger holds, the customer is in `stage`, on a page
- * matching `where`, in the `audience`, and the policy lets it through.
- * @example
- * { "id": "invite-nudge", "stage": "activated", "trigger": { "signal": "stepOverdue", "step": "invite" },
- *   "slot": "banner", "priority": 10, "frequency": { "maxShows": 3, "minInterval": "P1D" },
- *   "dismiss": { "snooze": "P2D", "maxSnoozes": 2 }, "goal": { "rule": { "event": { "name": "Teammate Invited" } }, "within": "P7D" },
- *   "experiment": { "control": 20 }, "content": { "title": "Work is better together", "body": "Invite a teammate" } }
- */
-export interface NudgeDef {
-  id: string
-  /** only while the customer is in this stage (any stage if absent) */
-  stage?: string
-  /** a path signal of the current stage (optionally about one step), or a rule */
-  trigger: { signal: SignalKind; step?: string } | { rule: Rule }
-  /** a rule the customer must satisfy, typically on traits: `{ "trait": { "prop": "role", "op": "eq", "value": "admin" } }` */
-  audience?: Rule
-  /** only on pages whose path matches: `/projects/:id`, `/docs/*` */
-  where?: string
-  slot: NudgeSlot
-  /** higher first (default 0); ties: the more urgent signal, then the id */
-  priority?: number
-  /** for policy caps by tag */
-  tags?: string[]
-  frequency?: {
-    /** shows ever (then the nudge is done) */
-    maxShows?: number
-    /** between two shows of this nudge */
-    minInterval?: Duration
-    /** shows per session (default 1; 30 minutes without activity end a session) */
-    perSession?: number
-  }
-  /**
-   * What dismissing does: snooze for `snooze`, or (without `snooze`) never again. After
-   * `maxSnoozes` snoozes (default 3) the next dismissal is for good.
-   */
-  dismiss?: { snooze?: Duration; maxSnoozes?: number }
-  /** the outcome: `Nudge Completed` (via "goal") when the rule comes to hold within `within` of a show */
-  goal?: { rule: Rule; within: Duration }
-  /** per-nudge control arm: this percentage (0..100) of customers is shown nothing, and measured */
-  experiment?: { control: number }
-  /** ISO-8601 date-time: not offered from then on */
-  expiresAt?: string
-  /** opaque to the core: the host's (or the default renderer's) business */
-  content?: JsonValue
-}
-
-/** A cap on shows within a scope: every nudge, those with a tag, or those of a slot. */
-export interface NudgeCap {
-  /** `all`, `tag:<tag>` or `slot:<slot>` */
-  scope: string
-  max: number
-  /** a duration, or `session` */
-  per: Duration | 'session'
-}
-
-/** The definition's `policy`: how often any nudge may show. */
-export interface NudgePolicy {
-  caps?: NudgeCap[]
-  /** minimum time between two shows of any nudges */
-  minGap?: Duration
-  /** global holdout: this percentage (0..100) of customers is shown no nudge at all, and measured */
-  holdout?: number
-}
+// The nudges' runtime types. What a definition says about nudges (NudgeDef, NudgePolicy...)
+// is part of the definition language: journey/types.ts.
+export type { NudgeSlot, NudgeDef, NudgeCap, NudgePolicy } from '../journey/types.js'
 
 /** Which arm a customer is in for a nudge: assigned at first eligibility, then kept. */
 export type NudgeArm = 'treatment' | 'control' | 'holdout'

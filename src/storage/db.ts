@@ -1,7 +1,6 @@
 import { unwrap, wrap, type IDBPDatabase, type IDBPObjectStore } from 'idb'
-import type { StoredEvent } from '../types.js'
 import { uuidFloor, uuidTime } from '../lib/uuid.js'
-import { pick, type Caps, type OnDrop, type Queue } from './queue.js'
+import { pick, type Caps, type OnDrop, type Queue, type StoredEvent } from './queue.js'
 
 type Store = IDBPObjectStore<unknown, string[], 'events', 'readwrite'>
 const EVENTS = 'events' as const

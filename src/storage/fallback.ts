@@ -1,4 +1,4 @@
-import { DesirePathError } from '../core/errors.js'
+import { DesirePathError } from '../lib/errors.js'
 import type { Queue } from './queue.js'
 
 /**

@@ -1,6 +1,5 @@
-import type { StoredEvent } from '../types.js'
 import { uuidFloor } from '../lib/uuid.js'
-import { pick, type Caps, type OnDrop, type Queue } from './queue.js'
+import { pick, type Caps, type OnDrop, type Queue, type StoredEvent } from './queue.js'
 
 /**
  * The events this tab captured and nobody acknowledged yet, kept sorted by id. It is what

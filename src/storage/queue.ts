@@ -1,4 +1,12 @@
-import type { DropReason, StoredEvent } from '../types.js'
+/** One queued event, as stored: id = queue key (a UUIDv7; the messageId unless the event is derived), s = JSON text, b = UTF-8 bytes. @internal */
+export interface StoredEvent {
+  id: string
+  s: string
+  b: number
+}
+
+/** Why events were dropped. */
+export type DropReason = 'invalid' | 'too_large' | 'rejected' | 'queue_full' | 'expired'
 
 /** Caps applied by every queue implementation. @internal */
 export interface Caps {

@@ -1,6 +1,5 @@
-import { DesirePathError } from '../core/errors.js'
-import type { Queue } from '../storage/queue.js'
-import type { DropReason, StoredEvent } from '../types.js'
+import { DesirePathError } from '../lib/errors.js'
+import type { DropReason, Queue, StoredEvent } from '../storage/queue.js'
 import { init, post, retryAfterMs } from './send.js'
 
 /** What is sent while the page hides or unloads stays under this (the keepalive/beacon quota). */

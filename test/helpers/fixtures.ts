@@ -1,6 +1,6 @@
 import { afterEach } from 'vitest'
 import { IDBFactory } from 'fake-indexeddb'
-import { createTracker, type DesirePathError, type Tracker, type TrackerOptions } from '../../src/index.js'
+import { createTracker, type DesirePathError, type Tracker, type TrackerOptions } from '../../src/entries/index.js'
 import { ENDPOINT } from './collector.js'
 
 const live: Tracker[] = []

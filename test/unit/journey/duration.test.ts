@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { humanize, parseDuration } from './duration.js'
+import { humanize, parseDuration } from '../../../src/journey/duration.js'
 
 const S = 1e3
 const MIN = 60 * S

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { createEngine, foldAll, type DerivedEvent } from '../journey/engine.js'
-import type { JourneyEvent } from '../journey/rules.js'
-import { validateDefinition } from '../journey/validate.js'
-import { createPolicy, type NudgeMemory } from './policy.js'
+import { createEngine, foldAll, type DerivedEvent } from '../../../src/journey/engine.js'
+import type { JourneyEvent } from '../../../src/journey/rules.js'
+import { validateDefinition } from '../../../src/journey/validate.js'
+import { createPolicy, type NudgeMemory } from '../../../src/nudges/policy.js'
 
 // 10,000 simulated customers meet a nudge with a 50% control arm (and a 10% global
 // holdout). Whoever is actually shown the nudge converts with probability 0.30, everyone

@@ -1,69 +1,18 @@
-import { DesirePathError } from '../core/errors.js'
-import type { Core, Plugin } from '../core/tracker.js'
-import type { StageChange, StoredEvent } from '../types.js'
-import { byKey, createEngine, foldAll, type DerivedEvent, type Engine, type JourneyState } from './engine.js'
-import type { JourneyEvent } from './rules.js'
-import { journeyStore, type After, type Applied, type JourneyStore } from './store.js'
-import type { JourneyDefinition } from './types.js'
-import type { JsonValue } from '../types.js'
-import { ACK, createPolicy, type AckKind, type Decided, type NudgeMemory, type Offer } from '../nudges/policy.js'
+import { DesirePathError } from '../lib/errors.js'
+import type { JsonValue } from '../lib/json.js'
+import type { StoredEvent } from '../storage/queue.js'
+import type { Core, Plugin } from '../core/types.js'
+import { createEngine, type DerivedEvent, type JourneyState } from '../journey/engine.js'
+import { memoryStore } from '../journey/memory-store.js'
+import type { JourneyEvent } from '../journey/rules.js'
+import { journeyStore, type After, type Applied, type JourneyStore } from '../journey/store.js'
+import type { JourneyDefinition, StageChange } from '../journey/types.js'
+import { OFFER_TIMEOUT, createPolicy, type AckKind, type Decided, type NudgeMemory, type Offer } from '../nudges/policy.js'
 import type { NudgeDecision, NudgeStatus } from '../nudges/types.js'
+import type { JourneySnapshot } from './types.js'
 
 /** Time-based rules are re-evaluated this often while the page is visible. */
 const TICK = 60_000
-
-/** The same journey in memory only, for when IndexedDB is unusable: per tab, lost on reload. */
-function memoryStore(engine: Engine, start: JourneyState, after?: After, memory?: unknown): JourneyStore {
-  let s = start
-  let m = memory
-  let events: JourneyEvent[] = []
-  let q = 0
-  const emitted = new Set<string>()
-  const out = (derived: DerivedEvent[]): Applied => {
-    const a = after?.(s, m)
-    if (a) m = a.m
-    return { state: s, derived: derived.concat(a?.derived || []).filter((d) => !emitted.has(d.messageId) && emitted.add(d.messageId)), out: a?.out }
-  }
-  return {
-    load: async () => out([]),
-    async apply(incoming) {
-      const fresh = incoming
-        .filter((e) => !events.some((x) => x.messageId == e.messageId))
-        .sort(byKey)
-        .map((e) => ({ ...e, q: ++q }))
-      events = events.concat(fresh).slice(-5000)
-      const derived: DerivedEvent[] = []
-      for (const e of fresh) {
-        const r = engine.fold(s, e)
-        if (r.late) {
-          // re-fold what is kept (the memory store keeps no checkpoint)
-          const all = foldAll(engine, events)
-          s = all.state
-          return out(all.derived)
-        }
-        s = r.state
-        derived.push(...r.derived)
-      }
-      return out(derived)
-    },
-    tick: async (now) => {
-      const r = engine.tick(s, now)
-      s = r.state
-      return out(r.derived)
-    },
-    assert: async (id, now) => {
-      const r = engine.assert(s, id, now)
-      s = r.state
-      return out(r.derived)
-    },
-    memo: async (fn) => {
-      const r = fn(s, m)
-      m = r.m
-      return out(r.derived)
-    },
-    close() {},
-  }
-}
 
 /** A stored event (the JSON the core built) as the engine sees it. */
 const toJourneyEvent = (rec: StoredEvent): JourneyEvent => {
@@ -78,7 +27,7 @@ const toJourneyEvent = (rec: StoredEvent): JourneyEvent => {
  * events go through the normal pipeline with their deterministic ids; stage changes are
  * reported to `dp.on('stage')` here and, through a BroadcastChannel, in the other tabs.
  */
-export function journeyPlugin(def: JourneyDefinition): (core: Core) => Plugin {
+export function journeyPlugin(def: JourneyDefinition): (core: Core) => Plugin<JourneySnapshot> {
   const engine = createEngine(def)
   const policy = def.nudges?.[0] && createPolicy(def, engine)
   return (core) => {
@@ -172,7 +121,7 @@ export function journeyPlugin(def: JourneyDefinition): (core: Core) => Plugin {
       const ack = (kind: AckKind, arg?: JsonValue) => run((st) => st.memo(safely((s, m) => policy!.ack(m as NudgeMemory, s, kind, id, core.$now(), tab, arg))))
       // not marked shown in time (its target was missing, say): released, not counted. A
       // shown() that comes later still counts: an exposure that happened is measured.
-      const release = setTimeout(() => shown || done || ack('release'), ACK)
+      const release = setTimeout(() => shown || done || ack('release'), OFFER_TIMEOUT)
       const end = (kind: AckKind, arg?: JsonValue) => {
         if (done) return
         done = true

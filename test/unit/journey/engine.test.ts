@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { createEngine, foldAll, type JourneyState } from './engine.js'
-import type { JourneyEvent } from './rules.js'
-import type { FilterOp, JourneyDefinition, Rule, StageDef } from './types.js'
+import { createEngine, foldAll, type JourneyState } from '../../../src/journey/engine.js'
+import type { JourneyEvent } from '../../../src/journey/rules.js'
+import type { FilterOp, JourneyDefinition, Rule, StageDef } from '../../../src/journey/types.js'
 
 const H = 36e5
 const D = 24 * H

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { DesirePathError, isDesirePathError } from '../core/errors.js'
-import { INVALID, VALID } from './fixtures.js'
-import { validateDefinition } from './validate.js'
+import { DesirePathError, isDesirePathError } from '../../../src/lib/errors.js'
+import { INVALID, VALID } from '../../fixtures/journeys.js'
+import { validateDefinition } from '../../../src/journey/validate.js'
 
 /** The error validateDefinition throws for `doc` (fails the test if it returns). */
 function errorOf(doc: unknown): DesirePathError & { path?: unknown } {

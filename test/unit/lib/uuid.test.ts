@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { createUuidV7, cryptoRandom, uuidFloor, uuidTime } from './uuid.js'
+import { createUuidV7, cryptoRandom, uuidFloor, uuidTime } from '../../../src/lib/uuid.js'
 
 const V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 

@@ -1,7 +1,7 @@
-import { createTracker as createCore, type Tracker } from '../core/tracker.js'
-import type { TrackerOptions } from '../types.js'
-import { journeyPlugin } from './attach.js'
-import { validateDefinition } from './validate.js'
+import { createTracker as createCore } from '../core/tracker.js'
+import { journeyPlugin } from './plugin.js'
+import type { Tracker, TrackerOptions } from './types.js'
+import { validateDefinition } from '../journey/validate.js'
 
 /**
  * `createTracker` with journeys: the same tracker, and with `options.journey` (a JSON
@@ -15,5 +15,5 @@ import { validateDefinition } from './validate.js'
  */
 export function createTracker(options: TrackerOptions): Tracker {
   const def = options?.journey && validateDefinition(options.journey)
-  return createCore(def ? { ...options, $plugin: journeyPlugin(def) } : options)
+  return createCore(def ? { ...options, $plugin: journeyPlugin(def) } : options) as Tracker
 }

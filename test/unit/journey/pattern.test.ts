@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { matchPath, validPattern } from './pattern.js'
+import { matchPath, validPattern } from '../../../src/journey/pattern.js'
 
 describe('matchPath', () => {
   it.each([

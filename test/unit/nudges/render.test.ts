@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi, type Mock } from 'vitest'
-import { renderNudges, type RenderOptions } from './index.js'
-import type { NudgeDecision, NudgeSlot } from './types.js'
-import type { JsonValue } from '../types.js'
+import { renderNudges, type RenderOptions } from '../../../src/entries/nudges.js'
+import type { NudgeDecision, NudgeSlot } from '../../../src/nudges/types.js'
+import type { JsonValue } from '../../../src/compose/types.js'
 
 type Decision = NudgeDecision & { shown: Mock; clicked: Mock; dismissed: Mock; completed: Mock }
 

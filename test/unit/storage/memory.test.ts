@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createUuidV7 } from '../lib/uuid.js'
-import { memoryQueue } from './memory.js'
+import { createUuidV7 } from '../../../src/lib/uuid.js'
+import { memoryQueue } from '../../../src/storage/memory.js'
 
 const uuid = createUuidV7(Math.random)
 const rec = (t: number, b = 10) => ({ id: uuid(t), s: '{}', b })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { utf8Length } from './utf8.js'
+import { utf8Length } from '../../../src/lib/utf8.js'
 
 describe('utf8Length', () => {
   it('equals the byte length TextEncoder produces, for any string', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { pick } from './queue.js'
+import { pick } from '../../../src/storage/queue.js'
 
 const recs = (n: number, b: number) => Array.from({ length: n }, (_, i) => ({ id: String(i).padStart(4, '0'), s: '', b }))
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { stringify, type Issue } from './event.js'
+import { stringify, type Issue } from '../../../src/core/event.js'
 
 const run = (v: unknown, max = 100) => {
   const issues = new Set<Issue>()

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { IDBFactory } from 'fake-indexeddb'
-import { createEngine, foldAll } from './engine.js'
-import type { JourneyEvent } from './rules.js'
-import { journeyStore } from './store.js'
-import type { JourneyDefinition } from './types.js'
+import { createEngine, foldAll } from '../../../src/journey/engine.js'
+import type { JourneyEvent } from '../../../src/journey/rules.js'
+import { journeyStore } from '../../../src/journey/store.js'
+import type { JourneyDefinition } from '../../../src/journey/types.js'
 
 const def: JourneyDefinition = {
   id: 'j',

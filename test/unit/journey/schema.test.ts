@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs'
 import Ajv2020 from 'ajv/dist/2020.js'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { INVALID, VALID } from './fixtures.js'
-import { validateDefinition } from './validate.js'
+import { INVALID, VALID } from '../../fixtures/journeys.js'
+import { validateDefinition } from '../../../src/journey/validate.js'
 
-const schema = JSON.parse(readFileSync(new URL('./definition.schema.json', import.meta.url), 'utf8'))
+const schema = JSON.parse(readFileSync(new URL('../../../src/journey/definition.schema.json', import.meta.url), 'utf8'))
 // strict: unknown keywords, ignored `type`s and the like are errors, not silent no-ops.
 // strictTuples flags `prefixItems` followed by other `items` as a likely mistake; here it is
 // meant: the first stage is a stage without `demote`, the others any stage.

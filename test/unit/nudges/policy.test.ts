@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { createEngine, foldAll, type JourneyState } from '../journey/engine.js'
-import type { JourneyEvent } from '../journey/rules.js'
-import { validateDefinition } from '../journey/validate.js'
-import { ACK, bucket, createPolicy, type Decided, type NudgeMemory } from './policy.js'
-import type { NudgeDef, NudgePolicy } from './types.js'
+import { createEngine, foldAll, type JourneyState } from '../../../src/journey/engine.js'
+import type { JourneyEvent } from '../../../src/journey/rules.js'
+import { validateDefinition } from '../../../src/journey/validate.js'
+import { OFFER_TIMEOUT, bucket, createPolicy, type Decided, type NudgeMemory } from '../../../src/nudges/policy.js'
+import type { NudgeDef, NudgePolicy } from '../../../src/nudges/types.js'
 
 const H = 3600e3
 const D = 24 * H
@@ -278,20 +278,20 @@ describe('dismissal memory', () => {
     const w = setup([{}], { caps: [{ scope: 'all', max: 1, per: 'P1D' }] })
     expect(w.offered(w.run(T0))).toEqual(['n0'])
     // still waiting for its ack: not offered twice
-    expect(w.run(T0 + ACK - 1).offers).toEqual([])
-    const again = w.run(T0 + ACK + 1)
+    expect(w.run(T0 + OFFER_TIMEOUT - 1).offers).toEqual([])
+    const again = w.run(T0 + OFFER_TIMEOUT + 1)
     expect(w.offered(again)).toEqual(['n0'])
     expect(again.status[0]!.shows).toBe(0)
     // the tab releases it itself (the host's target was missing): free at once, still 0 shows,
     // and not offered again on that page of that tab; another page or tab may show it
-    w.ack('release', 'n0', T0 + ACK + 2)
-    const here = w.run(T0 + ACK + 3)
+    w.ack('release', 'n0', T0 + OFFER_TIMEOUT + 2)
+    const here = w.run(T0 + OFFER_TIMEOUT + 3)
     expect(here.offers).toEqual([])
     expect(w.why(here)).toEqual({ n0: 'released' })
-    expect(w.offered(w.run(T0 + ACK + 4, { tab: 'tab2' }))).toEqual(['n0'])
-    w.ack('release', 'n0', T0 + ACK + 5, undefined, 'tab2')
-    expect(w.offered(w.run(T0 + ACK + 6, { page: '/projects' }))).toEqual(['n0'])
-    w.ack('shown', 'n0', T0 + ACK + 7)
+    expect(w.offered(w.run(T0 + OFFER_TIMEOUT + 4, { tab: 'tab2' }))).toEqual(['n0'])
+    w.ack('release', 'n0', T0 + OFFER_TIMEOUT + 5, undefined, 'tab2')
+    expect(w.offered(w.run(T0 + OFFER_TIMEOUT + 6, { page: '/projects' }))).toEqual(['n0'])
+    w.ack('shown', 'n0', T0 + OFFER_TIMEOUT + 7)
     expect(w.memory!.c.n0![0]).toBe(1)
     expect(w.memory!.rel).toEqual({})
   })

@@ -10,8 +10,8 @@ afterEach(() => {
 
 describe('script-tag entries', () => {
   for (const order of [
-    ['./iife.js', './nudges-iife.js'],
-    ['./nudges-iife.js', './iife.js'],
+    ['../../../src/entries/iife.js', '../../../src/entries/nudges-iife.js'],
+    ['../../../src/entries/nudges-iife.js', '../../../src/entries/iife.js'],
   ])
     it(`define window.desirePath with the tracker and the renderer, loaded ${order.join(' then ')}`, async () => {
       for (const entry of order) await import(entry)

@@ -1,0 +1,14 @@
+// desire-path/journey: the journey engine as pure functions, for the browser, Node (the
+// learner) and the devtools overlay. Nothing here touches the DOM, a clock or storage.
+export { createTracker } from '../compose/tracker.js'
+export { validateDefinition } from '../journey/validate.js'
+export { createEngine, foldAll, detId } from '../journey/engine.js'
+export type { Engine, JourneyState, DerivedEvent, Transition, Signal, Step } from '../journey/engine.js'
+export type { JourneySnapshot, Tracker, TrackerOptions, TrackerEvents, JourneyJson } from '../compose/types.js'
+export type { JourneyEvent } from '../journey/rules.js'
+export { parseDuration } from '../journey/duration.js'
+export { matchPath } from '../journey/pattern.js'
+export type { JourneyDefinition, StageDef, PathDef, StepDef, ExitDef, Rule, EventMatch, Filter, FilterOp, Duration, StageChange, SignalKind } from '../journey/types.js'
+export { createPolicy } from '../nudges/policy.js'
+export type { Policy, NudgeMemory, Decided, Offer } from '../nudges/policy.js'
+export type { NudgeDef, NudgePolicy, NudgeCap, NudgeSlot, NudgeArm, NudgeReason, NudgeDecision, NudgeStatus } from '../nudges/types.js'
