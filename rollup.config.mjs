@@ -5,6 +5,8 @@ import replace from '@rollup/plugin-replace'
 import terser from '@rollup/plugin-terser'
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'))
+// OUT=dir builds elsewhere (a second build beside dist/, to compare)
+const out = process.env.OUT || 'dist'
 const define = () => replace({ preventAssignment: true, values: { __VERSION__: JSON.stringify(version) } })
 const minify = () =>
   terser({
@@ -19,21 +21,21 @@ const minify = () =>
 export default [
   // ESM for bundlers: idb stays external (deduped with the host's copy), types emitted beside.
   {
-    input: { index: 'src/entries/index.ts', journey: 'src/entries/journey.ts', nudges: 'src/entries/nudges.ts' },
-    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', sourcemap: true },
+    input: { index: 'src/entries/index.ts', journey: 'src/entries/journey.ts', nudges: 'src/entries/nudges.ts', validate: 'src/entries/validate.ts' },
+    output: { dir: out, format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', sourcemap: true },
     external: ['idb'],
-    plugins: [define(), typescript({ tsconfig: './tsconfig.json', declaration: true, declarationDir: 'dist', sourceMap: true }), minify()],
+    plugins: [define(), typescript({ tsconfig: './tsconfig.json', declaration: true, declarationDir: out, sourceMap: true, inlineSources: true }), minify()],
   },
   // Script tag: one self-contained file defining window.desirePath, idb bundled.
   {
     input: 'src/entries/iife.ts',
-    output: { file: 'dist/desire-path.iife.js', format: 'iife', sourcemap: true },
-    plugins: [define(), resolve(), typescript({ tsconfig: './tsconfig.json', declaration: false, sourceMap: true }), minify()],
+    output: { file: out + '/desire-path.iife.js', format: 'iife', sourcemap: true },
+    plugins: [define(), resolve(), typescript({ tsconfig: './tsconfig.json', declaration: false, sourceMap: true, inlineSources: true }), minify()],
   },
   // Script tag, optional: the default nudge renderer, adding window.desirePath.renderNudges.
   {
     input: 'src/entries/nudges-iife.ts',
-    output: { file: 'dist/desire-path-nudges.iife.js', format: 'iife', sourcemap: true },
-    plugins: [typescript({ tsconfig: './tsconfig.json', declaration: false, sourceMap: true }), minify()],
+    output: { file: out + '/desire-path-nudges.iife.js', format: 'iife', sourcemap: true },
+    plugins: [typescript({ tsconfig: './tsconfig.json', declaration: false, sourceMap: true, inlineSources: true }), minify()],
   },
 ]
