@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+// What an integrator meets: packs the built package as npm would publish it, installs the
+// tarball into a scratch TypeScript project and compiles the README's examples under the
+// strictest settings and three module resolutions; then imports every entry in Node, runs
+// the installed `desire-path` bin and checks that the shipped source maps carry their
+// sources. Run after `npm run build`. Fails with what went wrong.
+import { execFileSync } from 'node:child_process'
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const root = new URL('..', import.meta.url).pathname
+const tsc = join(root, 'node_modules/typescript/bin/tsc')
+const dir = mkdtempSync(join(tmpdir(), 'dp-consumer-'))
+const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { cwd: dir, encoding: 'utf8', stdio: 'pipe', ...opts })
+let failed = 0
+const step = (name, fn) => {
+  try {
+    const note = fn()
+    console.log(`consumer: ok   ${name}${note ? ' — ' + note : ''}`)
+  } catch (e) {
+    failed++
+    console.error(`consumer: FAIL ${name}\n${e.stdout || ''}${e.stderr || ''}${e.stdout || e.stderr ? '' : e.message}`)
+  }
+}
+
+if (!existsSync(join(root, 'dist/index.js'))) {
+  console.error('consumer: no dist/ — run npm run build first')
+  process.exit(1)
+}
+// --ignore-scripts: the build is there already (prepack would rebuild it)
+const tarball = join(dir, run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], { cwd: root }).trim().split('\n').pop())
+writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }))
+step('npm install of the tarball', () => {
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball])
+  const files = run('tar', ['tzf', tarball]).split('\n').filter(Boolean)
+  return files.length + ' files in the tarball'
+})
+copyFileSync(join(root, 'examples/journeys/saas-onboarding.json'), join(dir, 'journey.json'))
+
+// The README's examples, as a TypeScript user writes them.
+const example = (jsonImport) => `
+import { createTracker, isDesirePathError, type DesirePathError, type TrackerOptions } from 'desire-path'
+import { createTracker as createJourneyTracker, type JourneySnapshot, type StageChange } from 'desire-path/journey'
+import { validateDefinition } from 'desire-path/journey/validate'
+import { renderNudges } from 'desire-path/nudges'
+${jsonImport}
+
+declare const env: { WRITE_KEY: string | undefined }
+const options: TrackerOptions = {
+  endpoint: 'https://collector.example.com/v1/batch',
+  writeKey: env.WRITE_KEY, // string | undefined, under exactOptionalPropertyTypes
+  sendBeacon: null, // "not available", as documented
+  fetch: null,
+  onError: (e: DesirePathError) => console.debug(e.code, isDesirePathError(e)),
+}
+const dp = createTracker(options)
+dp.page()
+dp.identify('user-42', { role: 'admin' })
+dp.track('Project Created', { plan: 'pro' })
+dp.on('error', (e) => console.debug(e.code, e.message))
+
+const jp = createJourneyTracker({ endpoint: '/v1/batch', journey })
+jp.on('stage', ({ from, to, cause, skipped }: StageChange) => console.log(from, to, cause, skipped))
+jp.on('nudge', (n) => {
+  n.shown()
+  n.dismissed({ snooze: 'P1D' })
+})
+jp.track('Project Created')
+await jp.settled()
+const snap: JourneySnapshot | null = jp.journey()
+console.log(snap?.stage, snap?.next?.label, snap?.nudges?.[0]?.reason)
+jp.stage('onboarding')
+const detach: () => void = renderNudges(jp, { theme: { '--dp-accent': '#0a7' } })
+detach()
+console.log(validateDefinition(journey).id)
+await dp.flush()
+await dp.shutdown()
+`
+const strict = { strict: true, exactOptionalPropertyTypes: true, verbatimModuleSyntax: true, noEmit: true, skipLibCheck: false, target: 'ES2022', lib: ['ES2022', 'DOM'], resolveJsonModule: true, types: [] }
+const configs = {
+  bundler: [{ module: 'ESNext', moduleResolution: 'bundler' }, "import journey from './journey.json'"],
+  nodenext: [{ module: 'NodeNext', moduleResolution: 'nodenext' }, "import journey from './journey.json' with { type: 'json' }"],
+  // verbatimModuleSyntax needs ESM output; node10 resolves the subpaths through typesVersions
+  node10: [{ module: 'ESNext', moduleResolution: 'node10', allowSyntheticDefaultImports: true }, "import journey from './journey.json'"],
+}
+for (const [name, [opts, jsonImport]] of Object.entries(configs)) {
+  writeFileSync(join(dir, `example-${name}.ts`), example(jsonImport))
+  writeFileSync(join(dir, `tsconfig.${name}.json`), JSON.stringify({ compilerOptions: { ...strict, ...opts }, files: [`example-${name}.ts`] }))
+  step(`tsc, moduleResolution ${name} (strict, exactOptionalPropertyTypes, verbatimModuleSyntax)`, () => run(process.execPath, [tsc, '-p', `tsconfig.${name}.json`]))
+}
+
+step('every entry imports in Node (no DOM: an inert tracker)', () => {
+  const code = `
+    const { createTracker } = await import('desire-path')
+    const j = await import('desire-path/journey')
+    const v = await import('desire-path/journey/validate')
+    await import('desire-path/nudges')
+    const dp = createTracker({ endpoint: '/v1/batch' })
+    dp.track('x')
+    if (typeof j.createTracker != 'function' || typeof v.validateDefinition != 'function') throw new Error('missing exports')
+    if ('validateDefinition' in j) throw new Error('desire-path/journey ships the full validator')`
+  run(process.execPath, ['--input-type=module', '-e', code])
+})
+step('the installed bin: npx desire-path validate', () => {
+  const out = run('npx', ['--no-install', 'desire-path', 'validate', 'journey.json'])
+  if (!/ok/.test(out)) throw new Error('unexpected output: ' + out)
+  writeFileSync(join(dir, 'bad.json'), JSON.stringify({ id: 'x', version: 'one', stages: [] }))
+  try {
+    run('npx', ['--no-install', 'desire-path', 'validate', 'bad.json'])
+  } catch (e) {
+    if (e.status == 1 && /version/.test(e.stdout + e.stderr)) return 'exit 1 on a broken definition'
+    throw e
+  }
+  throw new Error('a broken definition passed')
+})
+step('source maps carry their sources (src/ is not shipped)', () => {
+  for (const f of ['index.js.map', 'journey.js.map', 'desire-path.iife.js.map']) {
+    const map = JSON.parse(readFileSync(join(dir, 'node_modules/desire-path/dist', f), 'utf8'))
+    const missing = map.sources.filter((_, i) => typeof map.sourcesContent?.[i] != 'string')
+    if (missing.length) throw new Error(`${f}: no content for ${missing.slice(0, 3).join(', ')}`)
+  }
+})
+
+rmSync(dir, { recursive: true, force: true })
+if (failed) process.exit(1)
+console.log('consumer: all checks passed')
