@@ -1,123 +1,13 @@
 import type { JsonValue } from '../lib/json.js'
-import { parseDuration, humanize } from './duration.js'
+import { byKey, detId, key } from './ids.js'
 import { compile, matcher, type Ctx, type JourneyEvent, type Node } from './rules.js'
-import type { JourneyDefinition, NudgeDef, Rule, SignalKind, StageChange, StageDef, StepDef } from './types.js'
+import { snapshot } from './snapshot.js'
+import type { DerivedEvent, Engine, JourneyState, Step, Transition } from './state.js'
+import type { JourneyDefinition, NudgeDef, Rule } from './types.js'
 
-/** A stage change, as kept in the state's history: what `dp.on('stage')` reports. */
-export type Transition = StageChange
-
-/** Everything the engine remembers about one customer's journey. JSON-serialisable. */
-export interface JourneyState {
-  /** `id@version` of the definition folded with */
-  def: string
-  /** index of the current stage; -1 before the first */
-  stage: number
-  since: number
-  history: Transition[]
-  exited?: { id: string; at: number }
-  goal?: number
-  /** steps of the current stage's path that are done: id → time */
-  steps: Record<string, number>
-  lastStep?: string
-  /** the last step was an unlikely one after the step before (next-step probability < 10%) */
-  off?: number
-  /** last step or transition */
-  progress: number
-  /** sort key of the last folded event: `<15-digit ms>|<10-digit arrival>|<messageId>` */
-  last: string
-  traits: Record<string, JsonValue>
-  page?: string
-  /** the customer: anonymousId (else userId) of the first event; part of derived ids */
-  subject: string
-  /** rule memory */
-  r: unknown[]
-  /** derived events so far: numbers their deterministic ids */
-  n: number
-}
-
-/** An event the journey emits through the normal pipeline. */
-export interface DerivedEvent {
-  event:
-    | 'Journey Stage Entered'
-    | 'Journey Step Completed'
-    | 'Journey Exited'
-    | 'Journey Goal Reached'
-    | 'Nudge Eligible'
-    | 'Nudge Shown'
-    | 'Nudge Clicked'
-    | 'Nudge Dismissed'
-    | 'Nudge Completed'
-  properties: Record<string, JsonValue>
-  /** deterministic: the same history gives the same ids, so replays never double-count */
-  messageId: string
-  t: number
-}
-
-export type { SignalKind }
-export interface Signal {
-  kind: SignalKind
-  step?: string
-  /** readable, from the path's figures */
-  explanation: string
-}
-
-/** What `dp.journey()` returns. */
-export interface JourneySnapshot {
-  stage: string | null
-  since: number | null
-  history: Transition[]
-  exited: { id: string; at: number } | null
-  /** 0..1: key steps done (all steps if none is key) */
-  progress: number
-  next: { id: string; label: string } | null
-  signals: Signal[]
-}
-
-export interface Step {
-  state: JourneyState
-  derived: DerivedEvent[]
-  /** the event sorts before one already folded: the caller re-folds (or it was a duplicate) */
-  late?: true
-}
-
-export interface Engine {
-  readonly def: JourneyDefinition
-  init(): JourneyState
-  fold(state: JourneyState, e: JourneyEvent, backfill?: boolean): Step
-  tick(state: JourneyState, now: number): Step
-  /** the host asserts a stage (dp.stage): forward only */
-  assert(state: JourneyState, stageId: string, now: number): Step
-  snapshot(state: JourneyState, now: number): JourneySnapshot
-  /** whether a rule of the definition's nudges (trigger, audience, goal) holds now */
-  test(state: JourneyState, rule: Rule, now: number): boolean
-}
-
-const IDLE = 30 * 6e4
-const key = (e: JourneyEvent) => String(e.t).padStart(15, '0') + '|' + String(e.q || 0).padStart(10, '0') + '|' + e.messageId
-/**
- * The order events are folded in: timestamp, then arrival in the shared store (tabs of one
- * millisecond), then messageId (a UUIDv7's counter is the local sequence).
- */
-export const byKey = (a: JourneyEvent, b: JourneyEvent) =>
-  a.t - b.t || (a.q || 0) - (b.q || 0) || (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0)
-
-/** 128-bit hash (cyrb128) as a UUID-shaped string with version 8 (custom). */
-export function detId(s: string): string {
-  let h1 = 1779033703, h2 = 3144134277, h3 = 1013904242, h4 = 2773480762
-  for (let i = 0, k; i < s.length; i++) {
-    k = s.charCodeAt(i)
-    h1 = h2 ^ Math.imul(h1 ^ k, 597399067)
-    h2 = h3 ^ Math.imul(h2 ^ k, 2869860233)
-    h3 = h4 ^ Math.imul(h3 ^ k, 951274213)
-    h4 = h1 ^ Math.imul(h4 ^ k, 2716044179)
-  }
-  h1 = Math.imul(h3 ^ (h1 >>> 18), 597399067)
-  h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233)
-  h3 = Math.imul(h1 ^ (h3 >>> 17), 951274213)
-  h4 = Math.imul(h2 ^ (h4 >>> 19), 2716044179)
-  const x = [h1 ^ h2 ^ h3 ^ h4, h2 ^ h1, h3 ^ h1, h4 ^ h1].map((h) => (h >>> 0).toString(16).padStart(8, '0')).join('')
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-8${x.slice(13, 16)}-${'89ab'[parseInt(x[16]!, 16) & 3]}${x.slice(17, 20)}-${x.slice(20, 32)}`
-}
+export type { DerivedEvent, Engine, JourneySnapshot, JourneyState, Signal, Step, Transition } from './state.js'
+export type { SignalKind } from './types.js'
+export { byKey, detId } from './ids.js'
 
 /**
  * The journey engine for one definition: a pure fold. No DOM, clock or storage: time
@@ -269,59 +159,6 @@ export function createEngine(def: JourneyDefinition): Engine {
     },
     snapshot: (s, now) => snapshot(s, now, stages.map((x) => x.def)),
     test: (s, rule, now) => !!extra.get(rule)?.test(s.r, ctx(s, now)),
-  }
-}
-
-const pct = (x: number) => Math.round(x * 100) + '%'
-const label = (st: StepDef) => st.label || st.match.name || st.id
-
-/** Current stage, progress along its path, the next step, and the signals that hold at `now`. */
-function snapshot(s: JourneyState, now: number, stages: StageDef[]): JourneySnapshot {
-  const stage = stages[s.stage]
-  const path = stage?.path
-  const all = path?.steps || []
-  const keys = all.some((x) => x.key) ? all.filter((x) => x.key) : all
-  const done = (st: StepDef) => s.steps[st.id] != null
-  const signals: Signal[] = []
-  const name = stage ? stage.name || stage.id : ''
-  const who = path?.basis ? `of ${path.basis} customers who reached ${name}` : `of customers who reached ${name}`
-  if (stage && !s.exited) {
-    const stall = stage.stall ? parseDuration(stage.stall) : Infinity
-    if (now - s.progress >= stall)
-      signals.push({ kind: 'stalled', explanation: `No progress in ${name} for ${humanize(now - s.progress)}; customers who succeed move within ${humanize(stall)}.` })
-    for (const st of keys) {
-      const due = st.expectedWithin ? parseDuration(st.expectedWithin) : Infinity
-      if (!done(st) && now - s.since > due)
-        signals.push({
-          kind: 'stepOverdue',
-          step: st.id,
-          explanation: st.share != null ? `${pct(st.share)} ${who} ${label(st)} within ${humanize(due)}.` : `Customers usually ${label(st)} within ${humanize(due)} of reaching ${name}.`,
-        })
-    }
-    all.forEach((st, i) => {
-      const later = all.slice(i + 1).find(done)
-      if (st.key && !done(st) && later)
-        signals.push({ kind: 'skippedKeyStep', step: st.id, explanation: `Customers who succeed usually ${label(st)} before they ${label(later)}.` })
-    })
-    const lastStep = all.find((x) => x.id == s.lastStep)
-    if (s.off != null && lastStep)
-      signals.push({ kind: 'offPath', step: lastStep.id, explanation: `Only ${pct(s.off)} of customers ${label(lastStep)} at this point of ${name}.` })
-    const idle = path?.idleAfter ? parseDuration(path.idleAfter) : IDLE
-    const lastAt = s.last ? +s.last.slice(0, 15) : s.since
-    if (now - lastAt >= idle) signals.push({ kind: 'idle', explanation: `No activity for ${humanize(now - lastAt)}.` })
-  }
-  // next: the likeliest not-done step after the last one, else the first key step not done
-  const after = all.find((x) => x.id == s.lastStep)?.next
-  const byOdds = after && all.filter((x) => !done(x) && after[x.id]).sort((a, b) => after[b.id]! - after[a.id]!)[0]
-  const next = byOdds || keys.find((x) => !done(x)) || all.find((x) => !done(x))
-  return {
-    stage: stage ? stage.id : null,
-    since: stage ? s.since : null,
-    history: s.history,
-    exited: s.exited || null,
-    progress: keys.length ? keys.filter(done).length / keys.length : stage ? 1 : 0,
-    next: next ? { id: next.id, label: label(next) } : null,
-    signals,
   }
 }
 
