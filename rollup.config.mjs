@@ -24,18 +24,25 @@ export default [
     input: { index: 'src/entries/index.ts', journey: 'src/entries/journey.ts', nudges: 'src/entries/nudges.ts', validate: 'src/entries/validate.ts' },
     output: { dir: out, format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', sourcemap: true },
     external: ['idb'],
-    plugins: [define(), typescript({ tsconfig: './tsconfig.json', declaration: true, declarationDir: out, sourceMap: true, inlineSources: true }), minify()],
+    plugins: [define(), typescript({ tsconfig: './tsconfig.json', outDir: out, declaration: true, declarationDir: out, sourceMap: true, inlineSources: true }), minify()],
   },
   // Script tag: one self-contained file defining window.desirePath, idb bundled.
   {
     input: 'src/entries/iife.ts',
     output: { file: out + '/desire-path.iife.js', format: 'iife', sourcemap: true },
-    plugins: [define(), resolve(), typescript({ tsconfig: './tsconfig.json', declaration: false, sourceMap: true, inlineSources: true }), minify()],
+    plugins: [define(), resolve(), typescript({ tsconfig: './tsconfig.json', outDir: out, declaration: false, sourceMap: true, inlineSources: true }), minify()],
   },
   // Script tag, optional: the default nudge renderer, adding window.desirePath.renderNudges.
   {
     input: 'src/entries/nudges-iife.ts',
     output: { file: out + '/desire-path-nudges.iife.js', format: 'iife', sourcemap: true },
-    plugins: [typescript({ tsconfig: './tsconfig.json', declaration: false, sourceMap: true, inlineSources: true }), minify()],
+    plugins: [typescript({ tsconfig: './tsconfig.json', outDir: out, declaration: false, sourceMap: true, inlineSources: true }), minify()],
+  },
+  // The CLI (Node only), run by bin/desire-path.mjs: not minified, so its stack traces read.
+  {
+    input: 'src/entries/cli.ts',
+    output: { file: out + '/cli.js', format: 'es' },
+    external: [/^node:/],
+    plugins: [typescript({ tsconfig: './tsconfig.node.json', outDir: out, declaration: false })],
   },
 ]

@@ -2,7 +2,8 @@
 // the 8-stage / 40-rule definition in examples/journeys/saas-onboarding.json.
 // Run: node bench/journey.mjs  (after `npm run build`; uses dist/journey.js and Debian chromium)
 import { readFileSync } from 'node:fs'
-import { createEngine, createPolicy, foldAll, validateDefinition } from '../dist/journey.js'
+import { createEngine, createPolicy, foldAll } from '../dist/journey.js'
+import { validateDefinition } from '../dist/validate.js'
 
 const def = validateDefinition(JSON.parse(readFileSync(new URL('../examples/journeys/saas-onboarding.json', import.meta.url), 'utf8')))
 const engine = createEngine(def)

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { IDBFactory } from 'fake-indexeddb'
 import { createTracker as createCore, type DesirePathError, type StageChange, type TrackerOptions } from '../src/entries/index.js'
 import { createTracker } from '../src/entries/journey.js'
@@ -203,9 +203,42 @@ describe('journeys in the tracker (desire-path/journey)', () => {
     expect(dp.journey()!.stage).toBe('signup')
   })
 
-  it('a bad definition throws at creation, naming the JSON path; the core refuses `journey` without the engine', () => {
+  it('a bad definition is reported once (journey_invalid); tracking goes on without journeys', async () => {
+    const c = collector()
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
     const bad = { ...definition, stages: [{ id: 'a', entry: { evnt: {} } }] } as unknown as JourneyDefinition
-    expect(() => createTracker({ endpoint: ENDPOINT, journey: bad })).toThrow(/stages\[0\]\.entry: unknown rule "evnt"/)
+    const { dp, errors, stages } = tab({ journey: bad })
+    dp.track('Signed Up')
+    dp.page()
+    await until(() => c.accepted.length == 2)
+    await dp.settled()
+    expect(errors.map((e) => e.code)).toEqual(['journey_invalid'])
+    expect(errors[0]!.message).toMatch(/stages\[0\]\.entry: not a rule .*npx desire-path validate/)
+    expect(warn.mock.calls.filter(([m]) => /journey ignored: /.test(String(m)))).toHaveLength(1)
+    warn.mockRestore()
+    // the events, and no journey: no stage, no derived event, no journey context
+    expect(c.accepted.map((e) => e.event ?? e.type)).toEqual(['Signed Up', 'page'])
+    expect(c.accepted.every((e) => !e.context.journey)).toBe(true)
+    expect(dp.journey()).toBeNull()
+    expect(stages).toEqual([])
+    dp.stage('a')
+    expect(errors.map((e) => e.code)).toEqual(['journey_invalid', 'event_invalid'])
+  })
+
+  it('createTracker never throws for a definition, only for bad options; the core refuses `journey` without the engine', () => {
+    let deep: unknown = { event: {} }
+    for (let i = 0; i < 100_000; i++) deep = { not: deep }
+    const bads: unknown[] = ['journey.json', 5, [], {}, { id: 'j' }, { id: 'j', stages: [{ id: 'a', entry: deep }] }, { id: 'j', stages: [{ id: 'a', entry: { ref: 'p' } }], predicates: { p: { ref: 'p' } } }]
+    for (const journey of bads) {
+      const codes: string[] = []
+      let dp: ReturnType<typeof createTracker> | undefined
+      expect(() => (dp = createTracker({ endpoint: ENDPOINT, journey: journey as JourneyDefinition, indexedDB: null, onError: (e) => codes.push(e.code) }))).not.toThrow()
+      live.push(dp!)
+      // (storage_fallback too: no IndexedDB here)
+      expect(codes.filter((c) => c != 'storage_fallback')).toEqual(['journey_invalid'])
+      expect(dp!.journey()).toBeNull()
+    }
+    expect(() => createTracker({ endpoint: 'ftp://collector.test/v1/batch', journey: definition })).toThrow(/option "endpoint"/)
     expect(() => createCore({ endpoint: ENDPOINT, journey: definition })).toThrow(/"journey" needs createTracker from "desire-path\/journey"/)
   })
 

@@ -2,12 +2,13 @@ import { DesirePathError } from '../lib/errors.js'
 import type { JsonValue } from '../lib/json.js'
 import type { StoredEvent } from '../storage/queue.js'
 import type { Core, Plugin } from '../core/types.js'
-import { createEngine, type DerivedEvent, type JourneyState } from '../journey/engine.js'
+import { checkDefinition } from '../journey/check.js'
+import { createEngine, type DerivedEvent, type Engine, type JourneyState } from '../journey/engine.js'
 import { memoryStore } from '../journey/memory-store.js'
 import type { JourneyEvent } from '../journey/rules.js'
 import { journeyStore, type After, type Applied, type JourneyStore } from '../journey/store.js'
 import type { JourneyDefinition, StageChange } from '../journey/types.js'
-import { OFFER_TIMEOUT, createPolicy, type AckKind, type Decided, type NudgeMemory, type Offer } from '../nudges/policy.js'
+import { OFFER_TIMEOUT, createPolicy, type AckKind, type Decided, type NudgeMemory, type Offer, type Policy } from '../nudges/policy.js'
 import type { NudgeDecision, NudgeStatus } from '../nudges/types.js'
 import type { JourneySnapshot } from './types.js'
 
@@ -27,10 +28,22 @@ const toJourneyEvent = (rec: StoredEvent): JourneyEvent => {
  * events go through the normal pipeline with their deterministic ids; stage changes are
  * reported to `dp.on('stage')` here and, through a BroadcastChannel, in the other tabs.
  */
-export function journeyPlugin(def: JourneyDefinition): (core: Core) => Plugin<JourneySnapshot> {
-  const engine = createEngine(def)
-  const policy = def.nudges?.[0] && createPolicy(def, engine)
+export function journeyPlugin(json: unknown): (core: Core) => Plugin<JourneySnapshot> | undefined {
   return (core) => {
+    // A definition the engine cannot run costs the page its journeys, never the page
+    // itself or its tracking: reported once, and no plugin.
+    let engine: Engine
+    let policy: Policy | undefined
+    try {
+      const why = checkDefinition(json)
+      if (why) throw why
+      engine = createEngine(json as JourneyDefinition)
+      policy = engine.def.nudges?.[0] && createPolicy(engine.def, engine)
+    } catch (e) {
+      core.$report(new DesirePathError('journey_invalid', `journey ignored: ${e} (see npx desire-path validate)`, e))
+      return undefined
+    }
+    const def = engine.def
     let state = engine.init()
     let persistent = !!core.$idb
     // nudges: this tab's id, the latest memory seen (for a fall back to memory) and statuses

@@ -100,7 +100,7 @@ export interface CoreOptions<Snapshot = unknown> {
   /** Journeys need `createTracker` from `desire-path/journey` (the core rejects this option). */
   journey?: unknown
   /** @internal the slot `desire-path/journey` plugs into */
-  $plugin?: ((core: Core) => Plugin<Snapshot>) | undefined
+  $plugin?: ((core: Core) => Plugin<Snapshot> | undefined) | undefined
 
   // Platform pieces, with real defaults; for tests and odd hosts.
   fetch?: typeof fetch | null | undefined

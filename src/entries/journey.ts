@@ -1,7 +1,8 @@
 // desire-path/journey: the journey engine as pure functions, for the browser, Node (the
 // learner) and the devtools overlay. Nothing here touches the DOM, a clock or storage.
+// The full validator is its own entry (desire-path/journey/validate): the runtime ships only
+// a structural check (journey/check.ts).
 export { createTracker } from '../compose/tracker.js'
-export { validateDefinition } from '../journey/validate.js'
 export { createEngine, foldAll, detId } from '../journey/engine.js'
 export type { Engine, JourneyState, DerivedEvent, Transition, Signal, Step } from '../journey/engine.js'
 export type { JourneySnapshot, Tracker, TrackerOptions, TrackerEvents, JourneyJson } from '../compose/types.js'

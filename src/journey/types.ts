@@ -103,7 +103,7 @@ export interface JourneyDefinition {
   /** for editors: `https://desire-path.dev/schema/journey-definition.json` (shipped as `desire-path/journey.schema.json`) */
   $schema?: string
   id: string
-  /** `MAJOR.MINOR` or `MAJOR.MINOR.PATCH` */
+  /** `MAJOR`, `MAJOR.MINOR` or `MAJOR.MINOR.PATCH` */
   version: string
   stages: StageDef[]
   exits?: ExitDef[]

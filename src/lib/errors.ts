@@ -1,6 +1,7 @@
 export type ErrorCode =
   | 'option' // bad option at creation
   | 'definition' // a journey definition that does not validate (message starts with the JSON path)
+  | 'journey_invalid' // at runtime, a definition the engine cannot run: tracking goes on without journeys
   | 'event_invalid' // a call the SDK could not use
   | 'event_normalized' // input was changed to make it storable (cycle, function, BigInt, long string...)
   | 'event_too_large'

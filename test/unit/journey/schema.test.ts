@@ -7,10 +7,9 @@ import { INVALID, VALID } from '../../fixtures/journeys.js'
 import { validateDefinition } from '../../../src/journey/validate.js'
 
 const schema = JSON.parse(readFileSync(new URL('../../../src/journey/definition.schema.json', import.meta.url), 'utf8'))
-// strict: unknown keywords, ignored `type`s and the like are errors, not silent no-ops.
-// strictTuples flags `prefixItems` followed by other `items` as a likely mistake; here it is
-// meant: the first stage is a stage without `demote`, the others any stage.
-const ajv = new Ajv2020({ strict: true, strictTuples: false, allErrors: true })
+// strict: unknown keywords, ignored `type`s, tuples of no fixed length and the like are
+// errors, not silent no-ops: what editors and build tools load must be unambiguous.
+const ajv = new Ajv2020({ strict: true, strictTuples: true, allErrors: true })
 const check = ajv.compile(schema)
 const schemaAccepts = (doc: unknown) => check(doc) as boolean
 const validatorAccepts = (doc: unknown) => {
@@ -43,17 +42,34 @@ describe('definition.schema.json', () => {
     expect(open).toEqual([])
   })
 
-  it.each(Object.entries(VALID))('accepts %s', (_, doc) => {
-    expect(schemaAccepts(doc), JSON.stringify(check.errors)).toBe(true)
+  it('compiles in strict mode with strict tuples, every warning an error', () => {
+    const warnings: unknown[] = []
+    const logger = { log: () => {}, warn: (...a: unknown[]) => warnings.push(a), error: (...a: unknown[]) => warnings.push(a) }
+    new Ajv2020({ strict: true, strictTuples: true, strictRequired: true, allErrors: true, logger }).compile(schema)
+    expect(warnings).toEqual([])
   })
 
-  it.each(INVALID.filter((c) => !c.semantic))('refuses: $error', ({ doc }) => {
+  it('the corpus is broad: at least 20 broken definitions the schema sees, and the semantic ones', () => {
+    expect(INVALID.filter((c) => !c.semantic).length).toBeGreaterThanOrEqual(20)
+    expect(INVALID.filter((c) => c.semantic).length).toBeGreaterThanOrEqual(10)
+  })
+
+  // The whole corpus, both ways: valid by the schema ⇔ valid by the validator, except what
+  // a schema cannot express, marked `semantic` (which the validator alone refuses).
+  it.each(Object.entries(VALID))('both accept %s', (_, doc) => {
+    expect(schemaAccepts(doc), JSON.stringify(check.errors)).toBe(true)
+    expect(validatorAccepts(doc)).toBe(true)
+  })
+
+  it.each(INVALID.filter((c) => !c.semantic))('both refuse: $error', ({ doc }) => {
     expect(schemaAccepts(doc)).toBe(false)
+    expect(validatorAccepts(doc)).toBe(false)
   })
 
   // keeps the `semantic` marks honest: these are exactly what the schema cannot see
-  it.each(INVALID.filter((c) => c.semantic))('cannot see: $error', ({ doc }) => {
+  it.each(INVALID.filter((c) => c.semantic))('only the validator refuses: $error', ({ doc }) => {
     expect(schemaAccepts(doc), JSON.stringify(check.errors)).toBe(true)
+    expect(validatorAccepts(doc)).toBe(false)
   })
 
   describe('agrees with the validator on random strings', () => {
