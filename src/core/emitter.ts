@@ -16,7 +16,9 @@ export function createEmitter<M>(onThrow: (e: unknown, type: keyof M) => void): 
       all.set(type, [...(all.get(type) || []), fn as Handler<never>])
       return () => all.set(type, all.get(type)!.filter((h) => h !== fn))
     },
-    _has: (type) => !!all.get(type)?.length,
+    _has(type) {
+      return !!all.get(type)?.length
+    },
     _emit(type, payload) {
       // Iterate over the current array: (un)subscribing inside a handler builds a new one.
       for (const h of all.get(type) || [])

@@ -1,5 +1,4 @@
-import { DesirePathError } from '../lib/errors.js'
-import type { Queue } from './queue.js'
+import type { OnError, Queue } from './queue.js'
 
 /**
  * Runs the IndexedDB queue until it fails (missing, throws, hangs, blocked, over quota),
@@ -7,10 +6,10 @@ import type { Queue } from './queue.js'
  * event this tab captured and nobody acknowledged. Events stored by earlier loads or other
  * tabs stay in IndexedDB for the next load.
  */
-export function fallbackQueue(idb: (Queue & { _ready: Promise<unknown> }) | undefined, mem: Queue, report: (e: DesirePathError) => void): Queue & { _memory(): boolean } {
+export function fallbackQueue(idb: (Queue & { _ready: Promise<unknown> }) | undefined, mem: Queue, err: OnError): Queue & { _memory(): boolean } {
   let db = idb
   const fall = (e: unknown) => {
-    if (db) report(new DesirePathError('storage_fallback', 'IndexedDB unusable, using memory: ' + e, e))
+    if (db) err('storage_fallback', 'IndexedDB unusable, using memory: ' + e, e)
     db = undefined
   }
   idb?._ready.catch(fall)
@@ -26,13 +25,26 @@ export function fallbackQueue(idb: (Queue & { _ready: Promise<unknown> }) | unde
   }
   const none = () => {}
   return {
-    _memory: () => !db,
+    _memory() {
+      return !db
+    },
     // the memory queue got these at capture
-    _put: (records, again) => run((q) => q._put(records, again), none),
-    _take: (...a) => run((q) => q._take(...a), () => mem._take(...a)),
-    _del: (ids) => (mem._del(ids), run((q) => q._del(ids), none)),
+    _put(records, again) {
+      return run((q) => q._put(records, again), none)
+    },
+    _take(...a) {
+      return run((q) => q._take(...a), () => mem._take(...a))
+    },
+    _del(ids) {
+      mem._del(ids)
+      return run((q) => q._del(ids), none)
+    },
     // memory is per tab: nothing to share, the lease is ours
-    _lease: (...a) => run((q) => q._lease!(...a), () => true),
-    _close: () => idb?._close?.(),
+    _lease(...a) {
+      return run((q) => q._lease!(...a), () => true)
+    },
+    _close() {
+      return idb?._close?.()
+    },
   }
 }

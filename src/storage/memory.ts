@@ -1,17 +1,15 @@
 import { uuidFloor } from '../lib/uuid.js'
-import { pick, type Caps, type OnDrop, type Queue, type StoredEvent } from './queue.js'
+import { bytes as sum, pick, type Caps, type OnDrop, type Queue, type StoredEvent } from './queue.js'
+
+/** @internal */
+export type MemoryQueue = Queue & { _all(): StoredEvent[]; _add(r: StoredEvent): void; _stored(records: StoredEvent[], keep: number): void }
 
 /**
  * The events this tab captured and nobody acknowledged yet, kept sorted by id. It is what
  * the unload path sends, and the whole queue when IndexedDB is missing or broken: then
  * (`capped()` true) the queue's caps apply here. Synchronous: it runs inside track().
  */
-export function memoryQueue(
-  caps: Caps,
-  now: () => number,
-  onDrop: OnDrop,
-  capped: () => boolean,
-): Queue & { _all(): StoredEvent[]; _add(r: StoredEvent): void; _stored(records: StoredEvent[], keep: number): void } {
+export function memoryQueue(caps: Caps, now: () => number, onDrop: OnDrop, capped: () => boolean): MemoryQueue {
   let list: StoredEvent[] = []
   // records before `head` are dropped (a cap drops one per add: no O(n) shift each time)
   let head = 0
@@ -26,7 +24,7 @@ export function memoryQueue(
   const retain = (f: (r: StoredEvent) => boolean) => {
     const n = all().length
     list = list.filter(f)
-    bytes = list.reduce((n, r) => n + r.b, 0)
+    bytes = sum(list)
     return n - list.length
   }
   /** One record, as track() adds them: no array allocated per call. */

@@ -1,3 +1,5 @@
+import type { DesirePathError, ErrorCode } from '../lib/errors.js'
+
 /** One queued event, as stored: id = queue key (a UUIDv7; the messageId unless the event is derived), s = JSON text, b = UTF-8 bytes. @internal */
 export interface StoredEvent {
   id: string
@@ -14,6 +16,9 @@ export interface Caps {
   _bytes: number
   _age: number
 }
+
+/** Reports an error (never thrown): a DesirePathError of these arguments goes to the host. */
+export type OnError = (code: ErrorCode, msg: string, cause?: unknown, extra?: ConstructorParameters<typeof DesirePathError>[3]) => void
 
 /** Reports events a queue dropped because of its caps. */
 export type OnDrop = (reason: DropReason, count: number) => void
@@ -35,6 +40,9 @@ export interface Queue {
   /** true when the queue lives in memory only (nothing survives the page) */
   _memory?(): boolean
 }
+
+/** The UTF-8 bytes of `records`. */
+export const bytes = (records: StoredEvent[]) => records.reduce((n, r) => n + r.b, 0)
 
 /** The records `_take` returns: oldest first, skipping, within limits (always at least one). */
 export function pick(sorted: StoredEvent[], maxCount: number, maxBytes: number, skip: Set<string>): StoredEvent[] {

@@ -1,0 +1,55 @@
+import { utf8Length } from '../lib/utf8.js'
+import type { StoredEvent } from '../storage/queue.js'
+import type { Env } from './env.js'
+import { stringify, type Issue } from './event.js'
+import { me } from './identity.js'
+
+/**
+ * @internal Captures an event: builds its JSON, then hands it on. `start`: its opening,
+ * e.g. `{"type":"track","event":"X"` (no closing brace); `props` go under `field`. A
+ * derived event brings its own `fixedId` (messageId) and time `at`.
+ */
+export type Capture = (start: string, props: unknown, field?: string, fixedId?: string, at?: number) => void
+
+/**
+ * `context()`: their context as JSON and its length;
+ * `sink(rec, derived)`: where an event goes once built.
+ */
+export function createCapture(
+  e: Env,
+  context: () => [string, number],
+  sink: (rec: StoredEvent, derived?: string) => void,
+): Capture {
+  const issues = new Set<Issue>()
+  let stampMs = NaN
+  let stamp = ''
+  return (start, props, field = 'properties', fixedId, at) => {
+    if (e._stopped) return e._err('event_invalid', 'call after shutdown ignored')
+    if (props != null && (typeof props != 'object' || Array.isArray(props))) return e._invalid(`${field} must be an object`)
+    issues.clear()
+    let body: string
+    try {
+      // only the host's data goes through the normalising replacer; the envelope is ours
+      body = stringify(props || {}, e.maxStringLength, issues)
+    } catch (err) {
+      return e._invalid(`${field} unreadable: ${err}`) // a throwing getter or Proxy trap
+    }
+    if (issues.size) e._err('event_normalized', `${field} cleaned: ${[...issues]}`)
+    const t = at ?? e.$now()
+    const id = fixedId || e._id(t)
+    if (t != stampMs) stamp = new Date((stampMs = t)).toISOString()
+    const who = me(e)
+    const head = `${start},"${field}":${body},"anonymousId":${JSON.stringify(who.a)}${
+      who.u ? ',"userId":' + JSON.stringify(who.u) : ''
+    },"messageId":"${id}","timestamp":"${stamp}","context":`
+    const [json, bytes] = context()
+    const b = utf8Length(head) + bytes + 1
+    if (b > e.maxEventBytes) {
+      e._dropped('too_large', 1)
+      return e._err('event_too_large', `${b} bytes > maxEventBytes, dropped`)
+    }
+    // The queue key orders and ages the queue, so it is always a fresh UUIDv7; a derived
+    // event's deterministic messageId (a hash, not time-ordered) stays in the body.
+    sink({ id: fixedId ? e._id() : id, s: head + json + '}', b }, fixedId)
+  }
+}

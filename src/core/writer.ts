@@ -1,0 +1,121 @@
+import { piece, safe } from '../lib/safe.js'
+import { idbQueue } from '../storage/db.js'
+import { fallbackQueue } from '../storage/fallback.js'
+import { memoryQueue, type MemoryQueue } from '../storage/memory.js'
+import type { Queue, StoredEvent } from '../storage/queue.js'
+import type { Flusher } from '../transport/flush.js'
+import type { Env } from './env.js'
+import { clearRescue } from './rescue.js'
+
+/** Events per IndexedDB write transaction: ~5 ms of put() calls, under a long task even on a CPU 4x slower. */
+const WRITE_CHUNK = 1_000
+/** Stored events memory keeps for the unload path: twice its 64 KB quota. */
+const KEEP_BYTES = 128_000
+
+/** @internal The queue: IndexedDB until it fails, then memory. */
+export type TrackerQueue = Queue & { _memory(): boolean }
+
+/**
+ * The queue, IndexedDB with memory behind it; the memory queue, which holds every event
+ * this tab captured and nobody acknowledged (IndexedDB reports its own drops); and the
+ * `indexedDB` used, if any.
+ */
+export function openQueue(e: Env): [TrackerQueue, MemoryQueue, IDBFactory | undefined] {
+  const o = e._o
+  const caps = { _events: e.maxQueueEvents, _bytes: e.maxQueueBytes, _age: e.maxEventAge }
+  const idbf = o.persist === false ? undefined : piece(o.indexedDB, () => e.$win!.indexedDB)
+  // in memory mode the queue is in the heap: smaller default caps (explicit options rule)
+  const memCaps = { ...caps, _events: o.maxQueueEvents || 10_000, _bytes: o.maxQueueBytes || 10_000_000 }
+  const mem = /*#__NOINLINE__*/ memoryQueue(memCaps, e.$now, e._dropped, () => q._memory())
+  const idb = idbf && safe(() => /*#__NOINLINE__*/ idbQueue(idbf, e.$key, e.storageTimeout, caps, e.$now, e._dropped))
+  const q = /*#__NOINLINE__*/ fallbackQueue(idb, mem, e._err)
+  // missing or throwing `indexedDB` (private modes, sandboxed frames): the host should know
+  if (!idb && o.persist !== false) e._err('storage_fallback', 'IndexedDB unavailable, using memory')
+  return [q, mem, idbf]
+}
+
+/** @internal */
+export type Writer = [
+  /** a captured event: stored on the next tick, with those captured beside it */
+  add: (rec: StoredEvent) => void,
+  /** resolves once every event captured before the call is stored (not later ones) */
+  stored: () => Promise<void>,
+  /** a rescue copy's records: stored unless they are already */
+  adopt: (recs: StoredEvent[]) => void,
+  /** what a page dying now would lose: not yet stored (in memory mode, all) */
+  unstored: () => StoredEvent[],
+  /** the page hides: start writing everything pending at once */
+  hide: () => void,
+]
+
+/**
+ * Writes what is pending in one transaction, one write at a time: while one runs, new
+ * events gather and go in the next, so a burst makes a few large transactions, and a
+ * read for delivery waits behind one write, never behind a backlog. After each write,
+ * delivery is due once `flushAt` events were stored (else it is scheduled); once nothing
+ * is left unstored, the page's rescue copy goes. `flusher()`: the flusher, made after this.
+ */
+export function createWriter(e: Env, q: TrackerQueue, mem: MemoryQueue, flusher: () => Flusher): Writer {
+  const pending: StoredEvent[] = []
+  const writes = new Set<StoredEvent[]>() // handed to the queue, not resolved yet
+  let writing: Promise<unknown> = Promise.resolve()
+  let timer: ReturnType<typeof setTimeout> | 0 = 0
+  // events captured / whose write resolved, in capture order (writes commit in order) / when delivery was last due
+  let captured = 0
+  let committed = 0
+  let flushedAt = 0
+  /** Hands `batch` to the queue; once stored, memory keeps only the newest, for the unload path (in memory mode, all). */
+  const put = (batch: StoredEvent[], again?: boolean, then?: () => void) => {
+    writes.add(batch)
+    const done = (async () => {
+      await q._put(batch, again)
+      writes.delete(batch)
+      if (!q._memory()) mem._stored(batch, KEEP_BYTES)
+      then?.()
+    })()
+    writing = Promise.all([writing, done])
+  }
+  /** `now`: on page hide, start at once, beside a running write, before the page is gone. */
+  const chunk = (now?: boolean) => {
+    clearTimeout(timer)
+    timer = 0
+    if (writes.size && !now) return // the running write starts the next one
+    const batch = pending.splice(0, WRITE_CHUNK)
+    if (!batch[0]) return
+    put(batch, false, () => {
+      committed += batch.length
+      if (!writes.size && !pending[0] && !q._memory()) /*#__NOINLINE__*/ clearRescue(e)
+      if (pending[0]) chunk()
+      if (committed - flushedAt < e.flushAt && pending.length < e.flushAt) flusher()._schedule(e.flushInterval)
+      else {
+        flushedAt = committed
+        void flusher()._flush(true)
+      }
+    })
+  }
+  return [
+    (rec) => {
+      pending.push(rec)
+      captured++
+      mem._add(rec)
+      timer ||= setTimeout(() => chunk())
+    },
+    async () => {
+      const want = captured
+      while (committed < want) {
+        chunk()
+        await writing
+      }
+    },
+    (recs) => {
+      if (!recs[0]) return
+      mem._put(recs)
+      // in `writes`, so a hide before it commits rescues these again
+      put(recs, true)
+    },
+    () => (q._memory() ? mem._all() : [...pending, ...[...writes].flat()]),
+    () => {
+      while (pending[0]) chunk(true)
+    },
+  ]
+}
