@@ -12,7 +12,7 @@ const minify = () =>
   terser({
     ecma: 2020,
     module: true,
-    compress: { passes: 3, unsafe_arrows: true, unsafe_methods: true, pure_getters: true, booleans_as_integers: false },
+    compress: { passes: 3, unsafe_arrows: true, unsafe_methods: true, pure_getters: true, booleans_as_integers: false, reduce_funcs: false },
     // `_x` members are internal (tagged @internal): mangled to one or two letters
     mangle: { properties: { regex: /^_[a-z]/i } },
     format: { comments: false, beautify: !!process.env.PRETTY },

@@ -1,5 +1,6 @@
 import { utf8Length } from '../lib/utf8.js'
 import type { StoredEvent } from '../storage/queue.js'
+import type { Context } from './context.js'
 import type { Env } from './env.js'
 import { stringify, type Issue } from './event.js'
 import { me } from './identity.js'
@@ -12,12 +13,12 @@ import { me } from './identity.js'
 export type Capture = (start: string, props: unknown, field?: string, fixedId?: string, at?: number) => void
 
 /**
- * `context()`: their context as JSON and its length;
- * `sink(rec, derived)`: where an event goes once built.
+ * Events carry the identity (identity.ts) and the context (`context()` of context.ts: its
+ * JSON and UTF-8 length); once built, an event goes to `sink(rec, derived)`.
  */
 export function createCapture(
   e: Env,
-  context: () => [string, number],
+  [context]: Context,
   sink: (rec: StoredEvent, derived?: string) => void,
 ): Capture {
   const issues = new Set<Issue>()

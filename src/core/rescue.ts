@@ -8,10 +8,15 @@ import { read, storage, write } from './local.js'
 // load adopts it: stores what of it is not stored already (the write may have committed
 // after all). A task after creation, not in it: localStorage's first access is slow.
 
-/** At creation: this page load's key; a task later, `adopt()` gets the copies earlier loads left. */
+/** At creation: this page load's key; a task later, `adopt()` gets the copies earlier loads left, if any. */
 export function startRescue(e: Env, adopt: (recs: StoredEvent[]) => void) {
   e._rescue = ':rescue:' + e._id()
-  setTimeout(() => safe(() => adopt(take(e))))
+  setTimeout(() =>
+    safe(() => {
+      const recs = take(e)
+      if (recs[0]) adopt(recs)
+    }),
+  )
 }
 
 /** The page hides: a synchronous copy of `recs` (what is not stored yet), if any. */

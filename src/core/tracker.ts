@@ -8,7 +8,6 @@ import { createDelivery } from './delivery.js'
 import { createEnv, type Env } from './env.js'
 import { identify, me, reset } from './identity.js'
 import { lifecycle } from './lifecycle.js'
-import { saveRescue, startRescue } from './rescue.js'
 import { createWriter, openQueue } from './writer.js'
 
 // The tracker, from its parts, each in its file: env.ts (options, platform pieces, ids),
@@ -17,9 +16,10 @@ import { createWriter, openQueue } from './writer.js'
 // it), rescue.ts (what a dying page leaves in localStorage), delivery.ts (sending; the
 // tabs' channel), lifecycle.ts (page events). Here: how they connect, and the public methods.
 //
-// `/*#__NOINLINE__*/`: each part stays a function of its own in the build. Inlined into
-// one (the minifier's choice for a function called once), their variables get longer names
-// when the host's bundler minifies the package again: ~100 bytes brotli in all.
+// `/*#__NOINLINE__*/` (here and in the parts): the function called stays a function of its
+// own in the build. Inlined into its caller (terser's choice for a function called once),
+// its variables get longer names when the host's bundler minifies the package again:
+// 150 bytes brotli in all (size-limit measures with esbuild).
 
 /**
  * Creates a tracker. Throws only for bad options, naming the option.
@@ -35,18 +35,16 @@ export function createTracker(options: CoreOptions): CoreTracker {
   const o = e._o
   const ctx = /*#__NOINLINE__*/ createContext(e)
   const [q, mem, idbf] = /*#__NOINLINE__*/ openQueue(e)
-  const [add, stored, adopt, unstored, hideWrites] = /*#__NOINLINE__*/ createWriter(e, q, mem, () => flusher)
-  /*#__NOINLINE__*/ startRescue(e, adopt)
+  const [add, stored, hideWrites] = /*#__NOINLINE__*/ createWriter(e, q, mem, () => flusher)
   const BC = piece(o.BroadcastChannel, () => (e.$win as { BroadcastChannel?: typeof BroadcastChannel }).BroadcastChannel)
   const [flusher, online, close] = /*#__NOINLINE__*/ createDelivery(e, q, mem, BC, stored)
-  const capture = /*#__NOINLINE__*/ createCapture(e, ctx[0], (rec, derived) => {
+  const capture = /*#__NOINLINE__*/ createCapture(e, ctx, (rec, derived) => {
     add(rec)
     if (!derived) plugin?.$event(rec)
   })
   const listen = /*#__NOINLINE__*/ lifecycle(
     e,
     () => {
-      /*#__NOINLINE__*/ saveRescue(e, unstored())
       hideWrites()
       flusher._unload(mem._all())
     },
@@ -59,7 +57,7 @@ export function createTracker(options: CoreOptions): CoreTracker {
     $derive(event, props, id, t) {
       capture('{"type":"track","event":' + JSON.stringify(event), props, 'properties', id, t)
     },
-    $context: ctx[3],
+    $context: ctx[3], // merge
     $idb: idbf,
     $BC: BC,
   })

@@ -5,7 +5,7 @@ import { memoryQueue, type MemoryQueue } from '../storage/memory.js'
 import type { Queue, StoredEvent } from '../storage/queue.js'
 import type { Flusher } from '../transport/flush.js'
 import type { Env } from './env.js'
-import { clearRescue } from './rescue.js'
+import { clearRescue, saveRescue, startRescue } from './rescue.js'
 
 /** Events per IndexedDB write transaction: ~5 ms of put() calls, under a long task even on a CPU 4x slower. */
 const WRITE_CHUNK = 1_000
@@ -40,11 +40,10 @@ export type Writer = [
   add: (rec: StoredEvent) => void,
   /** resolves once every event captured before the call is stored (not later ones) */
   stored: () => Promise<void>,
-  /** a rescue copy's records: stored unless they are already */
-  adopt: (recs: StoredEvent[]) => void,
-  /** what a page dying now would lose: not yet stored (in memory mode, all) */
-  unstored: () => StoredEvent[],
-  /** the page hides: start writing everything pending at once */
+  /**
+   * the page hides: a rescue copy of what a page dying now would lose (not yet stored; in
+   * memory mode, all), and everything pending starts writing at once
+   */
   hide: () => void,
 ]
 
@@ -52,8 +51,9 @@ export type Writer = [
  * Writes what is pending in one transaction, one write at a time: while one runs, new
  * events gather and go in the next, so a burst makes a few large transactions, and a
  * read for delivery waits behind one write, never behind a backlog. After each write,
- * delivery is due once `flushAt` events were stored (else it is scheduled); once nothing
- * is left unstored, the page's rescue copy goes. `flusher()`: the flusher, made after this.
+ * delivery is due once `flushAt` events were stored (else it is scheduled). The rescue
+ * copies (rescue.ts): those earlier page loads left are stored a task after creation, and
+ * this page's goes once nothing is left unstored. `flusher()`: the flusher, made after this.
  */
 export function createWriter(e: Env, q: TrackerQueue, mem: MemoryQueue, flusher: () => Flusher): Writer {
   const pending: StoredEvent[] = []
@@ -93,6 +93,10 @@ export function createWriter(e: Env, q: TrackerQueue, mem: MemoryQueue, flusher:
       }
     })
   }
+  /*#__NOINLINE__*/ startRescue(e, (recs) => {
+    mem._put(recs)
+    put(recs, true) // in `writes`, so a hide before it commits rescues these again
+  })
   return [
     (rec) => {
       pending.push(rec)
@@ -107,14 +111,8 @@ export function createWriter(e: Env, q: TrackerQueue, mem: MemoryQueue, flusher:
         await writing
       }
     },
-    (recs) => {
-      if (!recs[0]) return
-      mem._put(recs)
-      // in `writes`, so a hide before it commits rescues these again
-      put(recs, true)
-    },
-    () => (q._memory() ? mem._all() : [...pending, ...[...writes].flat()]),
     () => {
+      /*#__NOINLINE__*/ saveRescue(e, q._memory() ? mem._all() : [...pending, ...[...writes].flat()])
       while (pending[0]) chunk(true)
     },
   ]
