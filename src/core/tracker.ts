@@ -16,10 +16,11 @@ import { createWriter, openQueue } from './writer.js'
 // it), rescue.ts (what a dying page leaves in localStorage), delivery.ts (sending; the
 // tabs' channel), lifecycle.ts (page events). Here: how they connect, and the public methods.
 //
-// `/*#__NOINLINE__*/` (here and in the parts): the function called stays a function of its
-// own in the build. Inlined into its caller (terser's choice for a function called once),
-// its variables get longer names when the host's bundler minifies the package again:
-// 150 bytes brotli in all (size-limit measures with esbuild).
+// `/*#__NOINLINE__*/` (here and in the parts), like `reduce_funcs: false` in
+// rollup.config.mjs: the function called stays a function of its own in the build.
+// Inlined into its caller (terser's default for a function called once), its variables
+// get longer names when the host's bundler minifies the package again (size-limit
+// measures with esbuild): ~150 B brotli without either, ~28 B with the option alone.
 
 /**
  * Creates a tracker. Throws only for bad options, naming the option.
