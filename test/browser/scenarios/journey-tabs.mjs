@@ -24,7 +24,8 @@ export default async function journeyTabs(env) {
       summary:
         `${passed}/${RUNS} runs ok [${JSE} copies x messageIds: ${runs.map(fmt).join(' ')}]; ` +
         `B heard A's signup after ${runs.map((r) => r.bHeardSignupMs ?? '-').join('/')} ms, A heard B's activated after ${runs.map((r) => r.aHeardActivatedMs ?? '-').join('/')} ms; ` +
-        `events sent by A/B: ${runs.map((r) => `${r.sentA ?? '-'}/${r.sentB ?? '-'}`).join(' ')}; ${runs.reduce((n, r) => n + (r.requestsOnClose || 0), 0)} requests while closing`,
+        `events sent by A/B: ${runs.map((r) => `${r.sentA ?? '-'}/${r.sentB ?? '-'}`).join(' ')}; ${runs.reduce((n, r) => n + (r.requestsOnClose || 0), 0)} requests while closing; ` +
+        `${runs.filter((r) => r.identityRace).length} run(s) where the tabs first made different anonymousIds (then agreed)`,
       failures,
       runs,
     },
@@ -57,9 +58,15 @@ async function once(env, run) {
     watches.push(watch(b))
     await b.goto(url)
     await firstLoad(b)
-    const anon = await a.evaluate(() => window.dp.anonymousId)
-    const anonB = await b.evaluate(() => window.dp.anonymousId)
-    if (anon !== anonB) fail(`the tabs have different anonymousIds: ${anon} / ${anonB}`)
+    // Neither tab has an identity before its first use: asked here within milliseconds,
+    // each may make one before the other's localStorage write reaches it (writes cross
+    // renderer processes asynchronously); the storage event then makes them agree, which
+    // "identity in three tabs" measures. Wait for that agreement, then use the agreed id.
+    const ids = () => Promise.all([a, b].map((p) => p.evaluate(() => window.dp.anonymousId)))
+    r.identityRace = new Set(await ids()).size > 1
+    const agreed = await waitFor(async () => new Set(await ids()).size === 1, { timeout: 3_000, interval: 10 })
+    const [anon, anonB] = await ids()
+    if (!agreed) fail(`the tabs have different anonymousIds 3 s after their first use: ${anon} / ${anonB}`)
     // B's page load must last the whole run: a marker that a reload or navigation would lose
     await b.evaluate((m) => (window.__marker = m), `run-${run}`)
 
