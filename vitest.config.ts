@@ -7,7 +7,8 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 const dist = !!process.env.DIST
 
 export default defineConfig({
-  define: { __VERSION__: JSON.stringify(version) },
+  // the snippet's build URL and SRI hash: in tests, a build that never loads (jsdom loads no scripts)
+  define: { __VERSION__: JSON.stringify(version), __BUILD_URL__: JSON.stringify('https://cdn.test/desire-path.iife.js'), __BUILD_SRI__: JSON.stringify('sha384-test') },
   resolve: {
     alias: dist
       ? [

@@ -2,7 +2,7 @@ import { DesirePathError } from '../lib/errors.js'
 import { safe } from '../lib/safe.js'
 import type { DropReason, OnError } from '../storage/queue.js'
 import { createEmitter, type Emitter } from './emitter.js'
-import type { Core, CoreEvents, CoreOptions } from './types.js'
+import type { Core, CoreEvents, CoreOptions, Inspection } from './types.js'
 
 // two fixed parameters, not ...rest: no array allocated per call in hot paths
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -19,15 +19,19 @@ export interface Reporter extends Pick<Core, '$emit' | '$has' | '$report'> {
   _invalid(msg: string): void
   /** the collector acknowledged these: a `sent` event, and the next loss is reported again */
   _sent(ids: string[]): void
+  /** what `dp.inspect()` tells of this tab's sends, drops and errors */
+  _stats: Pick<Inspection, 'sent' | 'dropped' | 'lastError'>
   /** `fn` that never throws to the page: what it throws is reported as `internal` */
   _guard<F extends Guardable>(fn: F): F
 }
 
 export function createReporter(o: CoreOptions): Reporter {
   const warned = new Set<string>()
+  const stats: Reporter['_stats'] = { sent: 0, dropped: {}, lastError: null }
   const report = (e: DesirePathError) => {
     if (!warned.has(e.code)) console.warn(e.message)
     warned.add(e.code)
+    stats.lastError = { code: e.code, message: e.message, at: (o.now || Date.now)() }
     safe(() => o.onError?.(e))
     emitter._emit('error', e)
   }
@@ -38,6 +42,7 @@ export function createReporter(o: CoreOptions): Reporter {
   let lossReported = false
   const dropped = (reason: DropReason, count: number) => {
     emitter._emit('dropped', { reason, count, total: (total += count) })
+    stats.dropped[reason] = (stats.dropped[reason] || 0) + count
     if ((reason == 'queue_full' || reason == 'expired') && !lossReported) {
       lossReported = true
       const why = reason == 'expired' ? 'older than maxEventAge' : 'queue full (maxQueueEvents / maxQueueBytes)'
@@ -57,8 +62,10 @@ export function createReporter(o: CoreOptions): Reporter {
     },
     _sent(ids) {
       lossReported = false
+      stats.sent += ids.length
       emitter._emit('sent', { count: ids.length, ids })
     },
+    _stats: stats,
     _guard<F extends Guardable>(fn: F): F {
       return ((a?: unknown, b?: unknown) => {
         try {

@@ -8,7 +8,8 @@ import { createDelivery } from './delivery.js'
 import { createEnv, type Env } from './env.js'
 import { identify, me, reset } from './identity.js'
 import { lifecycle } from './lifecycle.js'
-import { createWriter, openQueue } from './writer.js'
+import { inspect } from './inspect.js'
+import { createWriter, openQueue, type TrackerQueue } from './writer.js'
 
 // The tracker, from its parts, each in its file: env.ts (options, platform pieces, ids),
 // report.ts (errors, drops), local.ts (localStorage), identity.ts, context.ts (every
@@ -65,7 +66,7 @@ export function createTracker(options: CoreOptions): CoreTracker {
   // Events left by earlier page loads go out soon after load (not on the first tick,
   // so the page's own first events still batch up).
   flusher._schedule(Math.min(e.flushInterval, 1000))
-  return /*#__NOINLINE__*/ methods(e, capture, ctx, flusher, plugin, () => {
+  return /*#__NOINLINE__*/ methods(e, capture, ctx, flusher, plugin, q, () => {
     close()
     listen(false)
     q._close?.()
@@ -73,7 +74,7 @@ export function createTracker(options: CoreOptions): CoreTracker {
 }
 
 /** The public methods, each guarded: they never throw. `stop()`: the parts' part of shutdown(). */
-function methods(e: Env, capture: Capture, [, pageProps, visit]: Context, flusher: Flusher, plugin: Plugin | undefined, stop: () => void): CoreTracker {
+function methods(e: Env, capture: Capture, [, pageProps, visit]: Context, flusher: Flusher, plugin: Plugin | undefined, q: TrackerQueue, stop: () => void): CoreTracker {
   const { _invalid: invalid, _guard: guard } = e
   return {
     track: guard((event: string, properties?: Properties) =>
@@ -115,6 +116,7 @@ function methods(e: Env, capture: Capture, [, pageProps, visit]: Context, flushe
       e._stopped = true
       stop()
     },
+    inspect: () => /*#__NOINLINE__*/ inspect(e, q, flusher),
     get anonymousId() {
       return me(e).a
     },
@@ -143,6 +145,7 @@ function inert(): CoreTracker {
     stage: no,
     flush: done,
     shutdown: done,
+    inspect: async () => ({ storage: 'memory', waiting: 0, inFlight: 0, flushing: false, sent: 0, dropped: {}, lastError: null, options: {} as CoreOptions }),
     anonymousId: '',
     userId: undefined,
   }

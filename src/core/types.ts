@@ -1,4 +1,4 @@
-import type { DesirePathError } from '../lib/errors.js'
+import type { DesirePathError, ErrorCode } from '../lib/errors.js'
 import type { JsonValue, Properties } from '../lib/json.js'
 import type { DropReason, StoredEvent } from '../storage/queue.js'
 
@@ -34,6 +34,32 @@ export interface TrackedEvent {
   messageId: string
   timestamp: string
   context: Record<string, JsonValue>
+}
+
+/**
+ * What `dp.inspect()` resolves to: the pipeline as this tab sees it, for the devtools
+ * overlay (desire-path/devtools) and for support. A snapshot: ask again for fresh figures.
+ */
+export interface Inspection {
+  /** where the queue lives: IndexedDB, or memory (IndexedDB missing, broken, or `persist: false`) */
+  storage: 'indexeddb' | 'memory'
+  /** events stored and not yet acknowledged, in every tab of the origin; counted up to 10,000 (10,001 means more) */
+  waiting: number
+  /** events in a request from this tab now */
+  inFlight: number
+  /**
+   * this tab holds the origin's flush lock now, sending. Whether another tab does: ask
+   * `navigator.locks.query()` for a held lock named `<storageKey>:flush`.
+   */
+  flushing: boolean
+  /** events the collector acknowledged from this tab since the tracker was created */
+  sent: number
+  /** events dropped since the tracker was created, by reason */
+  dropped: Partial<Record<DropReason, number>>
+  /** the last error reported (also reported to `onError`), with its time (ms) */
+  lastError: { code: ErrorCode; message: string; at: number } | null
+  /** the options as given to `createTracker` (the `journey` definition among them, for a tool to validate in full) */
+  options: Readonly<CoreOptions>
 }
 
 /** Event map of the core's `dp.on(type, handler)`; plugins add theirs (compose/types.ts). */
@@ -174,6 +200,13 @@ export interface CoreTracker<Events extends CoreEvents = CoreEvents, Snapshot = 
    * @example dp.stage('onboarding')
    */
   stage(id: string): void
+  /**
+   * The pipeline now: where the queue lives, what waits, what is in flight, which tab
+   * sends, what was sent and dropped, the last error. For the devtools overlay and
+   * support; it reads the queue, so don't call it in a hot loop. Never rejects.
+   * @example const { waiting, storage } = await dp.inspect()
+   */
+  inspect(): Promise<Inspection>
   /** The persisted anonymous id. */
   readonly anonymousId: string
   /** The identified user, if any. */

@@ -58,6 +58,10 @@ export interface Flusher {
   /** the page is visible again after a hide */
   _resume(): void
   _stop(): void
+  /** ids in a request now (and unanswered ones, until their retry) */
+  _inflight: Set<string>
+  /** this tab holds the origin's flush lock now, sending */
+  _busy(): boolean
 }
 
 /** Adds (`on`) the ids of `batch` to `ids`, or takes them out. */
@@ -80,6 +84,7 @@ export function createFlusher(c: FlusherConfig): Flusher {
   let due = Infinity
   let stopped = false
   let waitStored = false
+  let busy = false
   /** Wakes up in `ms` to flush, unless an earlier wake-up is already set. */
   const schedule = (ms: number) => {
     if (stopped || now() + ms >= due) return
@@ -100,7 +105,12 @@ export function createFlusher(c: FlusherConfig): Flusher {
       waitStored = false
       try {
         if (wait) await c._stored()
-        if (!stopped) await /*#__NOINLINE__*/ locked(c, drain, schedule)
+        if (!stopped)
+          await /*#__NOINLINE__*/ locked(
+            c,
+            () => ((busy = true), drain().finally(() => (busy = false))),
+            schedule,
+          )
       } catch (e) {
         c._err('internal', 'flush failed: ' + e, e)
         schedule(c.flushInterval)
@@ -116,6 +126,8 @@ export function createFlusher(c: FlusherConfig): Flusher {
       stopped = true
       clearTimeout(timer)
     },
+    _inflight: inflight,
+    _busy: () => busy,
   }
 }
 
