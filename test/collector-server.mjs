@@ -9,7 +9,7 @@ import { gunzipSync } from 'node:zlib'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.html': 'text/html; charset=utf-8', '.map': 'application/json', '.json': 'application/json', '.css': 'text/css' }
-const SERVED = ['/dist/', '/test/browser/pages/', '/bench/pages/', '/node_modules/idb/']
+const SERVED = ['/dist/', '/test/browser/pages/', '/bench/pages/', '/node_modules/idb/', '/examples/']
 
 /**
  * @param {object} [o]
@@ -17,6 +17,9 @@ const SERVED = ['/dist/', '/test/browser/pages/', '/bench/pages/', '/node_module
  *   decides each batch reply: nothing → 200; 'drop' → socket destroyed before any reply (not accepted)
  * @param {Record<string,string>} [o.headers] extra headers on every static file (CSP, COOP/COEP...)
  * @param {number} [o.lifetimeMs] hard stop (default 10 min)
+ * @param {Record<string, { body: string, type?: string, headers?: Record<string,string>, status?: number }>} [o.pages]
+ *   made-up responses by path (pages a scenario writes, a blocked build's 404), before the files
+ * @param {Record<string, number>} [o.delay] ms to wait before answering these paths (a slow CDN)
  */
 export async function startCollector(o = {}) {
   let fault = o.fault
@@ -40,7 +43,7 @@ export async function startCollector(o = {}) {
       }
       const n = requests.length + 1
       const r = (fault && fault(n, body, req)) || {}
-      const rec = { n, at: Date.now(), batch: body.batch, sentAt: body.sentAt, bytes: raw.length, textBytes: Buffer.byteLength(text), headers: req.headers, status: r === 'drop' ? 0 : r.status ?? 200 }
+      const rec = { n, at: Date.now(), batch: body.batch, sentAt: body.sentAt, writeKey: body.writeKey, bytes: raw.length, textBytes: Buffer.byteLength(text), headers: req.headers, status: r === 'drop' ? 0 : r.status ?? 200 }
       requests.push(rec)
       if (r === 'drop') return req.socket.destroy()
       if (rec.status >= 200 && rec.status < 300) accepted.push(...body.batch)
@@ -66,6 +69,13 @@ export async function startCollector(o = {}) {
       return
     }
     const path = normalize(decodeURIComponent(url.pathname))
+    if (o.delay?.[path]) await new Promise((r) => setTimeout(r, o.delay[path]))
+    const made = req.method === 'GET' && o.pages?.[path]
+    if (made) {
+      res.writeHead(made.status ?? 200, { 'content-type': made.type || TYPES[extname(path)] || 'text/html; charset=utf-8', 'cache-control': 'no-store', ...o.headers, ...made.headers })
+      res.end(made.body)
+      return
+    }
     if (req.method === 'GET' && SERVED.some((p) => path.startsWith(p))) {
       try {
         const data = await readFile(join(ROOT, path))

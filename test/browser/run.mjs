@@ -31,6 +31,7 @@ const SCENARIOS = [
   { file: 'nudge-reload.mjs', timeout: 60_000 },
   { file: 'nudge-csp.mjs', timeout: 60_000 },
   { file: 'nudge-xss.mjs', timeout: 120_000 },
+  { file: 'snippet.mjs', timeout: 90_000 },
 ]
 
 if (!existsSync(IIFE)) {
