@@ -19,8 +19,9 @@ export default defineConfig({
   },
   test: {
     environment: 'jsdom',
-    include: dist ? ['test/*.test.ts'] : ['test/**/*.test.ts'],
-    exclude: ['test/browser/**', 'node_modules/**'],
+    // test/build/ inspects the built files: only with DIST=1, after the build
+    include: dist ? ['test/*.test.ts', 'test/build/*.test.ts'] : ['test/**/*.test.ts'],
+    exclude: ['test/browser/**', 'node_modules/**', ...(dist ? [] : ['test/build/**'])],
     setupFiles: ['test/setup.ts'],
     testTimeout: 15_000,
   },

@@ -6,7 +6,7 @@ import { extname, join, normalize } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.map': 'application/json' }
+const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.map': 'application/json', '.json': 'application/json', '.css': 'text/css' }
 const port = Number(process.env.PORT || 8787)
 
 const server = createServer(async (req, res) => {
@@ -21,7 +21,7 @@ const server = createServer(async (req, res) => {
     return
   }
   if (url.pathname === '/favicon.ico') return res.writeHead(204).end()
-  const path = normalize(url.pathname === '/' ? '/examples/script-tag.html' : url.pathname)
+  const path = normalize(url.pathname === '/' ? '/examples/script-tag.html' : url.pathname.endsWith('/') ? url.pathname + 'index.html' : url.pathname)
   if (!path.startsWith('/examples/') && !path.startsWith('/dist/') && !path.startsWith('/node_modules/idb/')) return res.writeHead(404).end()
   try {
     let data = await readFile(join(root, path))

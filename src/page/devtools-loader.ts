@@ -23,7 +23,7 @@ export function devtoolsLoader(w: Window & { trustedTypes?: TT }, api: PageApi, 
       d.head.append(s)
     }))
       .then(async () => (api.attachDevtools as (t: Tracker) => unknown)(t || (await tracker())))
-      .catch((e) => console.warn('[desire-path] devtools not loaded: ' + e))
+      .catch((e) => console.warn('[desire-path] devtools: ' + e))
   api.devtools = load
   if (/[?&]desire-path-devtools\b/.test(w.location.search)) load()
   w.addEventListener('keydown', (e) => e.shiftKey && (e.ctrlKey || e.metaKey) && e.code == 'KeyY' && !loading && load())

@@ -13,6 +13,8 @@ export interface InitOptions extends Omit<TrackerOptions, 'journey'> {
 /** A definition fetched from a URL must arrive within this (ms); without it, tracking starts without journeys. */
 const JOURNEY_TIMEOUT = 5000
 
+type Methods = Record<string, (...a: unknown[]) => unknown>
+
 /**
  * Makes `api` (window.desirePath) the page's one tracker: `init(options)` creates it (a
  * second init is reported and ignored), the other methods go to it, and until it exists
@@ -20,7 +22,8 @@ const JOURNEY_TIMEOUT = 5000
  * order, each with the time it was made (events carry that timestamp). Without an init
  * there, the data attributes of the build's own script tag (`me`) configure it:
  * `data-endpoint`, `data-write-key`, `data-journey` (a URL), and a page view is sent
- * unless `data-page="false"`. `ready(tracker)`: it exists.
+ * unless `data-page="false"`. Clicks in `[data-dp-event]` elements are tracked.
+ * `ready(tracker)`: it exists.
  */
 export function installPage(api: PageApi, doc: Document, me: HTMLOrSVGScriptElement | null, ready: (t: Tracker) => void) {
   const early = api.$q || []
@@ -28,72 +31,67 @@ export function installPage(api: PageApi, doc: Document, me: HTMLOrSVGScriptElem
   let lost = api.$lost || 0
   let tracker: Tracker | undefined
   let given: InitOptions | undefined
+  let again = 0
   /** the time of the call being replayed: the tracker's clock while it runs */
   let at: number | undefined
-  const warned = new Set<string>()
   const report = (e: DesirePathError) => {
-    if (!warned.has(e.message)) console.warn(e.message)
-    warned.add(e.message)
+    console.warn(e.message)
     safe(() => given?.onError?.(e))
   }
+  // tracker methods never throw: no try/finally around the clock
   const apply = (c: Call) => {
-    const [m, args, t, done, off] = c
-    at = t
-    try {
-      const r = (tracker as unknown as Record<string, (...a: unknown[]) => unknown>)[m]!(...args)
-      if (m == 'on') off ? (r as () => void)() : (c[4] = r as () => void)
-      done?.(r)
-    } finally {
-      at = undefined
-    }
+    at = c[2]
+    const r = (tracker as unknown as Methods)[c[0]]!(...c[1])
+    at = undefined
+    if (c[0] == 'on') c[4] ? (r as () => void)() : (c[4] = r as () => void)
+    c[3]?.(r)
   }
   const start = (o: InitOptions, journey: unknown, why?: unknown) => {
-    const clock = o.now || Date.now
     try {
-      tracker = createTracker({ ...o, journey: journey as TrackerOptions['journey'], now: () => at ?? clock() })
+      tracker = createTracker({ ...o, journey: journey as TrackerOptions['journey'], now: () => at ?? (o.now || Date.now)() })
     } catch (e) {
       return report(e as DesirePathError)
     }
     api.tracker = tracker
-    if (why) report(new DesirePathError('journey_invalid', `journey not loaded from ${o.journey}: ${why}; tracking goes on without it`, why))
-    if (lost) report(new DesirePathError('queue_full', `${lost} calls made before the build loaded were dropped (the snippet keeps 1000)`, 0, { count: lost, total: lost }))
+    if (why) report(new DesirePathError('journey_invalid', `journey not loaded (${why}): tracking without it`, why))
+    if (lost) report(new DesirePathError('queue_full', `${lost} calls before the build loaded were dropped`, 0, { count: lost, total: lost }))
     ready(tracker)
     q.splice(0).forEach(apply)
   }
   const init = (o: InitOptions) => {
-    if (given) return report(new DesirePathError('event_invalid', 'init() again: ignored (one tracker per page)'))
-    if (!o || typeof o != 'object') return report(new DesirePathError('option', 'init() needs options: { endpoint }'))
-    given = o
-    const j = o.journey
+    if (given) return again++ || report(new DesirePathError('event_invalid', 'init() again: ignored (one tracker per page)'))
+    const j = (given = o)?.journey
     if (typeof j != 'string') return start(o, j)
-    let timer: ReturnType<typeof setTimeout>
-    Promise.race([
-      fetch(j, { credentials: 'same-origin' }).then((r) => (r.ok ? r.json() : Promise.reject(new Error('HTTP ' + r.status)))),
-      new Promise((_, no) => (timer = setTimeout(no, JOURNEY_TIMEOUT, new Error('timeout')))),
-    ])
-      .then((d) => start(o, d), (e) => start(o, undefined, e))
-      .finally(() => clearTimeout(timer))
+    fetch(j, { credentials: 'same-origin', signal: AbortSignal.timeout?.(JOURNEY_TIMEOUT) })
+      .then((r) => (r.ok ? r.json() : Promise.reject('HTTP ' + r.status)))
+      .then(
+        (d) => start(o, d),
+        (e) => start(o, 0, e),
+      )
   }
-  const call = (c: Call) => (c[0] == 'init' ? init(c[1][0] as InitOptions) : c[0] == 'devtools' ? (api.devtools as (...a: unknown[]) => unknown)(...c[1]) : tracker ? apply(c) : q.push(c))
+  const call = (c: Call) => (c[0] == 'init' ? init(c[1][0] as InitOptions) : c[0] == 'devtools' ? (api as Methods).devtools!(...c[1]) : tracker ? apply(c) : q.push(c))
   for (const m of METHODS)
-    if (m != 'devtools')
-      api[m] = (...args: unknown[]) =>
-        m == 'init' ? init(args[0] as InitOptions) : tracker ? (tracker as unknown as Record<string, (...a: unknown[]) => unknown>)[m]!(...args) : keep(q, m, args, () => lost++)
+    if (m != 'devtools') api[m] = (...args: unknown[]) => (m == 'init' ? init(args[0] as InitOptions) : tracker ? (tracker as unknown as Methods)[m]!(...args) : keep(q, m, args, () => lost++))
   api.journey = () => tracker?.journey() ?? null
   delete api.$q
-  // tagged touchpoints: a click in an element with data-dp-event="CTA Clicked" tracks that
-  // event, with its other data-dp-* attributes as properties (data-dp-cta="pricing": cta)
-  doc.addEventListener('click', (e) => {
-    const el = (e.target as Element).closest?.('[data-dp-event]') as HTMLElement | null
-    if (!el) return
-    const props: Record<string, string> = {}
-    for (const k in el.dataset) if (k != 'dpEvent' && !k.indexOf('dp')) props[k[2]!.toLowerCase() + k.slice(3)] = el.dataset[k]!
-    ;(api.track as (e: string, p: object) => void)(el.dataset.dpEvent!, props)
-  }, true)
   early.forEach(call)
   const d = me?.dataset
   if (!given && d?.endpoint) {
     init({ endpoint: d.endpoint, writeKey: d.writeKey, journey: d.journey })
-    if (d.page != 'false') (api.page as () => void)()
+    if (d.page != 'false') (api as Methods).page!()
   }
+  // tagged touchpoints: a click in an element with data-dp-event="CTA Clicked" tracks that
+  // event, with its other data-dp-* attributes as properties (data-dp-cta="pricing": cta)
+  doc.addEventListener(
+    'click',
+    (e) => {
+      const el = (e.target as Element).closest?.<HTMLElement>('[data-dp-event]')
+      const props: Record<string, string> = {}
+      if (el) {
+        for (const k in el.dataset) if (k != 'dpEvent' && !k.indexOf('dp')) props[k[2]!.toLowerCase() + k.slice(3)] = el.dataset[k]!
+        ;(api as Methods).track!(el.dataset.dpEvent, props)
+      }
+    },
+    true,
+  )
 }

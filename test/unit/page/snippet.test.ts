@@ -112,7 +112,7 @@ describe('the snippet', () => {
     await vi.waitFor(() => expect(wire.accepted.length).toBe(MAX_CALLS - 2))
     // the oldest went: what arrives starts after them
     expect(wire.accepted[0]!.event).toBe('Call 52')
-    expect(warn.mock.calls.some((c) => /52 calls made before the build loaded were dropped|calls made before the build loaded were dropped/.test(String(c[0])))).toBe(true)
+    expect(warn.mock.calls.some((c) => /5\d calls before the build loaded were dropped/.test(String(c[0])))).toBe(true)
   })
 })
 
@@ -125,7 +125,7 @@ describe('the build, as the page\'s one tracker', () => {
     w.desirePath!.init(options({ endpoint: 'https://other.test/v1/batch' }))
     w.desirePath!.init(options())
     expect(w.desirePath!.tracker).toBe(first)
-    expect(onError).toHaveBeenCalledTimes(2)
+    expect(onError).toHaveBeenCalledTimes(1)
     expect(onError.mock.calls[0]![0].message).toMatch(/one tracker per page/)
     expect(warn.mock.calls.filter((c) => /one tracker per page/.test(String(c[0])))).toHaveLength(1)
   })
