@@ -32,23 +32,26 @@ export function installPage(api: PageApi, doc: Document, me: HTMLOrSVGScriptElem
   let tracker: Tracker | undefined
   let given: InitOptions | undefined
   let again = 0
-  /** the time of the call being replayed: the tracker's clock while it runs */
-  let at: number | undefined
+  /**
+   * the time of the call being replayed: the tracker's clock while it runs. A property, not
+   * a variable: terser (passes: 3) dropped the read of a variable set around the call.
+   */
+  const replay: { at?: number | undefined } = {}
   const report = (e: DesirePathError) => {
     console.warn(e.message)
     safe(() => given?.onError?.(e))
   }
   // tracker methods never throw: no try/finally around the clock
   const apply = (c: Call) => {
-    at = c[2]
+    replay.at = c[2]
     const r = (tracker as unknown as Methods)[c[0]]!(...c[1])
-    at = undefined
+    replay.at = undefined
     if (c[0] == 'on') c[4] ? (r as () => void)() : (c[4] = r as () => void)
     c[3]?.(r)
   }
   const start = (o: InitOptions, journey: unknown, why?: unknown) => {
     try {
-      tracker = createTracker({ ...o, journey: journey as TrackerOptions['journey'], now: () => at ?? (o.now || Date.now)() })
+      tracker = createTracker({ ...o, journey: journey as TrackerOptions['journey'], now: () => replay.at ?? (o.now || Date.now)() })
     } catch (e) {
       return report(e as DesirePathError)
     }
