@@ -7,21 +7,29 @@ import terser from '@rollup/plugin-terser'
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'))
 // OUT=dir builds elsewhere (a second build beside dist/, to compare)
 const out = process.env.OUT || 'dist'
+/** where the build's SRI hash goes in the snippet, until scripts/integrity.mjs puts it there */
+export const SRI = 'sha384-(filled in by scripts/integrity.mjs)'
 const define = () => replace({ preventAssignment: true, values: { __VERSION__: JSON.stringify(version) } })
-const minify = () =>
+/**
+ * `$` members of the core's plugin interface (core/types.ts, Core and Plugin) cross chunks
+ * of the ESM build, so there they keep their names; a script-tag file is one bundle, where
+ * they are mangled too (`$q`, `$dp`, `$lost`: the snippet's, never).
+ */
+const PLUGIN = /^(_[a-z]|\$(derive|emit|report|context|key|idb|now|doc|win|BC|loc|has|event|journey|settled|stage|stop|listen|plugin)$)/i
+const minify = (props = /^_[a-z]/i) =>
   terser({
     ecma: 2020,
     module: true,
     compress: { passes: 3, unsafe_arrows: true, unsafe_methods: true, pure_getters: true, booleans_as_integers: false, reduce_funcs: false },
     // `_x` members are internal (tagged @internal): mangled to one or two letters
-    mangle: { properties: { regex: /^_[a-z]/i } },
+    mangle: { properties: { regex: props } },
     format: { comments: false, beautify: !!process.env.PRETTY },
   })
 
 export default [
   // ESM for bundlers: idb stays external (deduped with the host's copy), types emitted beside.
   {
-    input: { index: 'src/entries/index.ts', journey: 'src/entries/journey.ts', nudges: 'src/entries/nudges.ts', validate: 'src/entries/validate.ts' },
+    input: { index: 'src/entries/index.ts', journey: 'src/entries/journey.ts', nudges: 'src/entries/nudges.ts', validate: 'src/entries/validate.ts', devtools: 'src/entries/devtools.ts' },
     output: { dir: out, format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', sourcemap: true },
     external: ['idb'],
     plugins: [define(), typescript({ tsconfig: './tsconfig.json', outDir: out, declaration: true, declarationDir: out, sourceMap: true, inlineSources: true }), minify()],
@@ -30,13 +38,31 @@ export default [
   {
     input: 'src/entries/iife.ts',
     output: { file: out + '/desire-path.iife.js', format: 'iife', sourcemap: true },
-    plugins: [define(), resolve(), typescript({ tsconfig: './tsconfig.json', outDir: out, declaration: false, sourceMap: true, inlineSources: true }), minify()],
+    plugins: [define(), resolve(), typescript({ tsconfig: './tsconfig.json', outDir: out, declaration: false, sourceMap: true, inlineSources: true }), minify(PLUGIN)],
   },
   // Script tag, optional: the default nudge renderer, adding window.desirePath.renderNudges.
   {
     input: 'src/entries/nudges-iife.ts',
     output: { file: out + '/desire-path-nudges.iife.js', format: 'iife', sourcemap: true },
     plugins: [typescript({ tsconfig: './tsconfig.json', outDir: out, declaration: false, sourceMap: true, inlineSources: true }), minify()],
+  },
+  // Script tag, on demand: the devtools overlay, loaded by desire-path.iife.js (URL flag
+  // ?desire-path-devtools, Ctrl/⌘+Shift+Y, desirePath.devtools()); never part of it.
+  {
+    input: 'src/entries/devtools-iife.ts',
+    output: { file: out + '/desire-path-devtools.iife.js', format: 'iife', sourcemap: true },
+    plugins: [define(), typescript({ tsconfig: './tsconfig.json', outDir: out, declaration: false, sourceMap: true, inlineSources: true }), minify()],
+  },
+  // The snippet pasted into <head> (README): a stub that loads desire-path.iife.js async. Its
+  // SRI hash of that build is filled in after it is built (scripts/integrity.mjs).
+  {
+    input: 'src/entries/snippet.ts',
+    output: { file: out + '/snippet.min.js', format: 'es' },
+    plugins: [
+      replace({ preventAssignment: true, values: { __BUILD_URL__: JSON.stringify(`https://cdn.jsdelivr.net/npm/desire-path@${version}/dist/desire-path.iife.js`), __BUILD_SRI__: JSON.stringify(SRI) } }),
+      typescript({ tsconfig: './tsconfig.json', outDir: out, declaration: false }),
+      terser({ ecma: 2020, toplevel: true, compress: { passes: 3, unsafe_arrows: true }, format: { comments: false } }),
+    ],
   },
   // The CLI (Node only), run by bin/desire-path.mjs: not minified, so its stack traces read.
   {

@@ -27,7 +27,10 @@ import { MAX_CALLS, METHOD_LIST, ON, type Call, type PageApi } from '../page/typ
   try {
     const s = d.createElement('script') // async: a script made by a script is
     for (const a of d.currentScript?.attributes || []) if (!a.name.indexOf('data-')) s.setAttribute(a.name, a.value)
-    if (sri) (s.integrity = sri), (s.crossOrigin = 'anonymous')
+    if (sri) {
+      s.integrity = sri
+      s.crossOrigin = 'anonymous'
+    }
     // under `require-trusted-types-for 'script'` a script URL must come from a policy
     s.src = w.trustedTypes ? w.trustedTypes.createPolicy('desire-path', { createScriptURL: () => url }).createScriptURL('') : url
     d.head.append(s)

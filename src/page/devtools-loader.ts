@@ -26,5 +26,6 @@ export function devtoolsLoader(w: Window & { trustedTypes?: TT }, api: PageApi, 
       .catch((e) => console.warn('[desire-path] devtools: ' + e))
   api.devtools = load
   if (/[?&]desire-path-devtools\b/.test(w.location.search)) load()
-  w.addEventListener('keydown', (e) => e.shiftKey && (e.ctrlKey || e.metaKey) && e.code == 'KeyY' && !loading && load())
+  // once loaded, the overlay's own listener toggles it
+  w.addEventListener('keydown', (e) => e.shiftKey && (e.ctrlKey || e.metaKey) && e.code == 'KeyY' && !loading && !api.attachDevtools && load())
 }

@@ -46,7 +46,10 @@ export function installPage(api: PageApi, doc: Document, me: HTMLOrSVGScriptElem
     replay.at = c[2]
     const r = (tracker as unknown as Methods)[c[0]]!(...c[1])
     replay.at = undefined
-    if (c[0] == 'on') c[4] ? (r as () => void)() : (c[4] = r as () => void)
+    if (c[0] == 'on') {
+      if (c[4]) (r as () => void)()
+      else c[4] = r as () => void
+    }
     c[3]?.(r)
   }
   const start = (o: InitOptions, journey: unknown, why?: unknown) => {

@@ -32,6 +32,7 @@ const SCENARIOS = [
   { file: 'nudge-csp.mjs', timeout: 60_000 },
   { file: 'nudge-xss.mjs', timeout: 120_000 },
   { file: 'snippet.mjs', timeout: 90_000 },
+  { file: 'devtools.mjs', timeout: 90_000 },
 ]
 
 if (!existsSync(IIFE)) {

@@ -9,7 +9,7 @@ type Api = Record<string, any>
 const w = window as unknown as { desirePath?: Api }
 const snippet = () => import('../../../src/entries/snippet.js')
 const build = () => import('../../../src/entries/iife.js')
-let warn: ReturnType<typeof vi.spyOn>
+let warn: { mock: { calls: unknown[][] } } & ((...a: unknown[]) => void)
 
 beforeEach(() => {
   warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
