@@ -9,6 +9,8 @@
 //   twice   — the snippet pasted twice: one build request, one tracker, each event once;
 //   data    — no inline script at all: one <script src=build data-endpoint data-write-key>,
 //             which sends a page view with the write key.
+// And examples/marketing-site as it is: its page view with the UTM parameters, a tagged CTA,
+// the awareness stage it leads to.
 // No securitypolicyviolation (a listener installed before any script) and no page error.
 import { readFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
@@ -127,6 +129,21 @@ export default async function snippet(env) {
     details.data = { pageView: !!pv, writeKey: pv?.writeKey }
     violations += await clean('data', d)
     await d.p.close()
+
+    // the marketing-site example, as it is in examples/ (its CSP meta allows its snippet by hash)
+    const m = await open('/examples/marketing-site/index.html?utm_source=newsletter&utm_medium=email&utm_campaign=friday-launch')
+    const landed = await waitFor(() => c.accepted.find((e) => e.type == 'page' && e.properties?.path == '/examples/marketing-site/index.html'), { timeout: 10_000 })
+    if (!landed) fail('example: no page view')
+    else if (!String(landed.properties.search).includes('utm_campaign=friday-launch')) fail(`example: page view without its UTM parameters: ${landed.properties.search}`)
+    await m.p.waitForFunction(() => window.desirePath?.journey?.()?.stage == 'visitor', null, { timeout: 10_000 }).catch(() => fail('example: journey not started (stage visitor)'))
+    await m.p.click('a[data-dp-cta="start-trial"]')
+    const cta = await waitFor(() => c.accepted.find((e) => e.event == 'CTA Clicked' && e.properties?.cta == 'start-trial'), { timeout: 10_000 })
+    if (!cta) fail('example: the tagged CTA sent no CTA Clicked')
+    const stage = await waitFor(() => m.p.evaluate(() => window.desirePath.settled().then(() => window.desirePath.journey()?.stage)).then((s) => s == 'evaluating' && s), { timeout: 10_000 })
+    if (!stage) fail(`example: stage after the trial CTA: ${await m.p.evaluate(() => window.desirePath.journey()?.stage)}`)
+    details.example = { pageView: !!landed, cta: !!cta, stage: stage || null }
+    violations += await clean('example', m)
+    await m.p.close()
   } catch (e) {
     fail('error: ' + (e?.stack || e))
   } finally {
@@ -135,6 +152,6 @@ export default async function snippet(env) {
   return {
     name: 'snippet: calls before load, blocked, pasted twice, data attributes, strict CSP',
     ok: !failures.length,
-    details: { summary: `calls ${JSON.stringify(details.calls)}; blocked ${JSON.stringify(details.blocked)}; twice ${JSON.stringify(details.twice)}; data ${JSON.stringify(details.data)}; ${violations} CSP violations`, failures, ...details },
+    details: { summary: `calls ${JSON.stringify(details.calls)}; blocked ${JSON.stringify(details.blocked)}; twice ${JSON.stringify(details.twice)}; data ${JSON.stringify(details.data)}; example ${JSON.stringify(details.example)}; ${violations} CSP violations`, failures, ...details },
   }
 }
