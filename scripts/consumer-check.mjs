@@ -44,6 +44,8 @@ import { createTracker, isDesirePathError, type DesirePathError, type TrackerOpt
 import { createTracker as createJourneyTracker, type JourneySnapshot, type StageChange } from 'desire-path/journey'
 import { validateDefinition } from 'desire-path/journey/validate'
 import { renderNudges } from 'desire-path/nudges'
+import { attachDevtools, type DevtoolsOptions } from 'desire-path/devtools'
+import type { Inspection } from 'desire-path'
 ${jsonImport}
 
 declare const env: { WRITE_KEY: string | undefined }
@@ -74,6 +76,11 @@ jp.stage('onboarding')
 const detach: () => void = renderNudges(jp, { theme: { '--dp-accent': '#0a7' } })
 detach()
 console.log(validateDefinition(journey).id)
+const inspection: Inspection = await jp.inspect()
+console.log(inspection.waiting, inspection.storage, inspection.lastError?.code)
+const devtools: DevtoolsOptions = { open: false, storage: null }
+attachDevtools(jp, devtools)()
+attachDevtools(dp)()
 await dp.flush()
 await dp.shutdown()
 `
@@ -96,6 +103,8 @@ step('every entry imports in Node (no DOM: an inert tracker)', () => {
     const j = await import('desire-path/journey')
     const v = await import('desire-path/journey/validate')
     await import('desire-path/nudges')
+    const d = await import('desire-path/devtools')
+    if (typeof d.attachDevtools != 'function' || d.attachDevtools({}) () !== undefined) throw new Error('desire-path/devtools')
     const dp = createTracker({ endpoint: '/v1/batch' })
     dp.track('x')
     if (typeof j.createTracker != 'function' || typeof v.validateDefinition != 'function') throw new Error('missing exports')

@@ -25,5 +25,6 @@ export type {
   Dropped,
   DropReason,
   Sent,
+  Inspection,
   StageChange,
 } from '../compose/types.js'
