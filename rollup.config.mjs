@@ -9,7 +9,7 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 const out = process.env.OUT || 'dist'
 /** where the build's SRI hash goes in the snippet, until scripts/integrity.mjs puts it there */
 export const SRI = 'sha384-(filled in by scripts/integrity.mjs)'
-const define = () => replace({ preventAssignment: true, values: { __VERSION__: JSON.stringify(version) } })
+const define = (iife = false) => replace({ preventAssignment: true, values: { __VERSION__: JSON.stringify(version), __DEVTOOLS_IIFE__: String(iife) } })
 /**
  * `$` members of the core's plugin interface (core/types.ts, Core and Plugin) cross chunks
  * of the ESM build, so there they keep their names; a script-tag file is one bundle, where
@@ -51,7 +51,7 @@ export default [
   {
     input: 'src/entries/devtools-iife.ts',
     output: { file: out + '/desire-path-devtools.iife.js', format: 'iife', sourcemap: true },
-    plugins: [define(), typescript({ tsconfig: './tsconfig.json', outDir: out, declaration: false, sourceMap: true, inlineSources: true }), minify()],
+    plugins: [define(true), typescript({ tsconfig: './tsconfig.json', outDir: out, declaration: false, sourceMap: true, inlineSources: true }), minify()],
   },
   // The snippet pasted into <head> (README): a stub that loads desire-path.iife.js async. Its
   // SRI hash of that build is filled in after it is built (scripts/integrity.mjs).

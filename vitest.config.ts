@@ -8,7 +8,7 @@ const dist = !!process.env.DIST
 
 export default defineConfig({
   // the snippet's build URL and SRI hash: in tests, a build that never loads (jsdom loads no scripts)
-  define: { __VERSION__: JSON.stringify(version), __BUILD_URL__: JSON.stringify('https://cdn.test/desire-path.iife.js'), __BUILD_SRI__: JSON.stringify('sha384-test') },
+  define: { __VERSION__: JSON.stringify(version), __BUILD_URL__: JSON.stringify('https://cdn.test/desire-path.iife.js'), __BUILD_SRI__: JSON.stringify('sha384-test'), __DEVTOOLS_IIFE__: 'false' },
   resolve: {
     alias: dist
       ? [

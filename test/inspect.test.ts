@@ -1,5 +1,5 @@
 import { HttpResponse } from 'msw'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createTracker } from '../src/entries/index.js'
 import { collector, ENDPOINT } from './helpers/collector.js'
 
@@ -16,8 +16,9 @@ describe('dp.inspect()', () => {
     dp.track('') // invalid: dropped
     await dp.flush()
     const before = await dp.inspect()
-    expect(before).toMatchObject({ storage: 'indexeddb', waiting: 5, sent: 0, dropped: { invalid: 1 } })
+    expect(before).toMatchObject({ storage: 'indexeddb', waiting: 5, inFlight: 0, sent: 0, dropped: { invalid: 1 } })
     expect(before.lastError).toMatchObject({ code: 'delivery_failed' })
+    expect(errors).toContain('event_invalid')
     expect(typeof before.lastError!.at).toBe('number')
     expect(before.options.endpoint).toBe(ENDPOINT)
     down = false
@@ -33,6 +34,25 @@ describe('dp.inspect()', () => {
     dp.track('In Memory')
     await dp.settled()
     expect(await dp.inspect()).toMatchObject({ storage: 'memory', waiting: 1 })
+    await dp.shutdown()
+  })
+})
+
+describe('dp.inspect() during a send', () => {
+  it('counts the events in the request this tab has open, and says this tab is flushing', async () => {
+    let release!: () => void
+    const held = new Promise<void>((r) => (release = r))
+    collector(async () => {
+      await held
+      return HttpResponse.json({})
+    })
+    const dp = createTracker({ endpoint: ENDPOINT, storageKey: key(), flushAt: 1000 })
+    for (let i = 0; i < 3; i++) dp.track('Sending ' + i)
+    const flushed = dp.flush()
+    await vi.waitFor(async () => expect(await dp.inspect()).toMatchObject({ inFlight: 3, flushing: true }))
+    release()
+    await flushed
+    expect(await dp.inspect()).toMatchObject({ inFlight: 0, waiting: 0, flushing: false, sent: 3 })
     await dp.shutdown()
   })
 })

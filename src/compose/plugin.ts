@@ -8,7 +8,7 @@ import { memoryStore } from '../journey/memory-store.js'
 import type { JourneyEvent } from '../journey/rules.js'
 import { journeyStore, type After, type Applied, type JourneyStore } from '../journey/store.js'
 import type { JourneyDefinition, StageChange } from '../journey/types.js'
-import { OFFER_TIMEOUT, createPolicy, type AckKind, type Decided, type NudgeMemory, type Offer, type Policy } from '../nudges/policy.js'
+import { OFFER_TIMEOUT, type AckKind, type Decided, type NudgeMemory, type Offer, type Policy, type createPolicy } from '../nudges/policy.js'
 import type { NudgeDecision, NudgeStatus } from '../nudges/types.js'
 import type { JourneySnapshot } from './types.js'
 
@@ -23,12 +23,19 @@ const toJourneyEvent = (rec: StoredEvent): JourneyEvent => {
 }
 
 /**
+ * Where the plugin gets the nudge policy, for a definition with nudges: imported
+ * (desire-path/journey), or on script-tag pages desire-path-nudges.iife.js's, which may be
+ * missing (then undefined, after telling the host through `core`).
+ */
+export type PolicySource = (core: Core) => typeof createPolicy | undefined
+
+/**
  * Plugs a journey into the core tracker. Events this tab captures are folded, a tick at a
  * time, into the state shared by the origin's tabs (IndexedDB; see store.ts); derived
  * events go through the normal pipeline with their deterministic ids; stage changes are
  * reported to `dp.on('stage')` here and, through a BroadcastChannel, in the other tabs.
  */
-export function journeyPlugin(json: unknown): (core: Core) => Plugin<JourneySnapshot> | undefined {
+export function journeyPlugin(json: unknown, policyOf: PolicySource): (core: Core) => Plugin<JourneySnapshot> | undefined {
   return (core) => {
     // A definition the engine cannot run costs the page its journeys, never the page
     // itself or its tracking: reported once, and no plugin.
@@ -38,7 +45,8 @@ export function journeyPlugin(json: unknown): (core: Core) => Plugin<JourneySnap
       const why = checkDefinition(json)
       if (why) throw why
       engine = createEngine(json as JourneyDefinition)
-      policy = engine.def.nudges?.[0] && createPolicy(engine.def, engine)
+      const make = engine.def.nudges?.[0] && policyOf(core)
+      policy = make ? make(engine.def, engine) : undefined
     } catch (e) {
       core.$report(new DesirePathError('journey_invalid', `journey ignored: ${e} (see npx desire-path validate)`, e))
       return undefined

@@ -1,4 +1,5 @@
 import { createTracker as createCore } from '../core/tracker.js'
+import { createPolicy } from '../nudges/policy.js'
 import { journeyPlugin } from './plugin.js'
 import type { Tracker, TrackerOptions } from './types.js'
 
@@ -15,5 +16,5 @@ import type { Tracker, TrackerOptions } from './types.js'
  * dp.on('stage', ({ from, to }) => console.log(from, '→', to))
  */
 export function createTracker(options: TrackerOptions): Tracker {
-  return createCore(options?.journey != null ? { ...options, $plugin: journeyPlugin(options.journey) } : options) as Tracker
+  return createCore(options?.journey != null ? { ...options, $plugin: journeyPlugin(options.journey, () => createPolicy) } : options) as Tracker
 }

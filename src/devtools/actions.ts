@@ -1,5 +1,5 @@
 import type { Ctx } from './context.js'
-import { message } from './dom.js'
+import { guard, message } from './dom.js'
 import { simulate } from './simulate.js'
 import { asDefinition, readJourney } from './state.js'
 
@@ -45,7 +45,7 @@ export function simulateStage(c: Ctx): void {
   const def = asDefinition(c._raw)
   if (!def) return c._say('No journey definition known.')
   const id = c._parts._select.value
-  const r = simulate(def, id, Date.now(), guardedPath(c._win))
+  const r = simulate(def, id, Date.now(), guard(() => c._win?.location.pathname))
   if (typeof r == 'string') return c._say(r)
   c._sim = r
   c._say('')
@@ -68,13 +68,5 @@ export function copyJson(c: Ctx): void {
     clip.writeText(JSON.stringify({ journey: readJourney(c.t).snap, inspection: c._ins }, plain(), 2)).then(() => c._say('Copied'), failed)
   } catch (e) {
     failed(e)
-  }
-}
-
-const guardedPath = (win: Window | null): string | undefined => {
-  try {
-    return win?.location.pathname
-  } catch {
-    return undefined
   }
 }

@@ -1,6 +1,7 @@
 import type { Tracker } from '../compose/types.js'
 import type { CoreTracker } from '../core/types.js'
 import { createOverlay, type Overlay } from './controller.js'
+import { guard } from './dom.js'
 
 /** Options of `attachDevtools`. */
 export interface DevtoolsOptions {
@@ -44,16 +45,9 @@ export function attachDevtools(tracker: Tracker | CoreTracker, options: Devtools
       return before.detach
     }
     before?.detach()
-    const o = createOverlay(tracker as Tracker, doc, options.open !== false, storageOf(options, doc))
-    const entry: Overlay = {
-      ...o,
-      detach: () => {
-        if (attached.get(doc) === entry) attached.delete(doc)
-        o.detach()
-      },
-    }
-    attached.set(doc, entry)
-    return entry.detach
+    const o: Overlay = createOverlay(tracker as Tracker, doc, options.open !== false, storageOf(options, doc), () => attached.get(doc) == o && attached.delete(doc))
+    attached.set(doc, o)
+    return o.detach
   } catch {
     return () => {}
   }
@@ -61,10 +55,5 @@ export function attachDevtools(tracker: Tracker | CoreTracker, options: Devtools
 
 /** The storage option; by default the document's localStorage (reading it throws in some sandboxes). */
 function storageOf(options: DevtoolsOptions, doc: Document): Storage | undefined {
-  if (options.storage !== undefined) return options.storage || undefined
-  try {
-    return doc.defaultView?.localStorage || undefined
-  } catch {
-    return undefined
-  }
+  return (options.storage !== undefined ? options.storage : guard(() => doc.defaultView?.localStorage)) || undefined
 }

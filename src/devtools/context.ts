@@ -2,7 +2,6 @@ import type { Inspection } from '../core/types.js'
 import type { Tracker } from '../compose/types.js'
 import type { PanelId, Prefs } from './prefs.js'
 import type { Preview } from './simulate.js'
-import type { Flusher } from './state.js'
 
 /**
  * One attached overlay: what it shows and the means to redraw it. Shared by controller.ts,
@@ -22,8 +21,11 @@ export interface Ctx {
   _sim: Preview | null
   /** the definition, `inspect().options.journey`: undefined until an inspection came */
   _raw: unknown
+  /** the last inspection that could be read */
   _ins: Inspection | null
+  /** why the last `inspect()` could not be read ('' if it could) */
   _insErr: string
+  /** which tab sends now (undefined: the browser cannot tell) */
   _flusher: Flusher
   /** detached: late promises and timers do nothing */
   _dead: boolean
@@ -38,6 +40,8 @@ export interface Ctx {
   /** shows a panel */
   _setPanel(id: PanelId, focus?: boolean): void
   _timer?: ReturnType<typeof setInterval> | undefined
+  /** the stage ids the jump select lists now (undefined: not built yet) */
+  _stages?: string
 }
 
 /** The overlay's fixed elements (parts.ts builds them). */
@@ -53,3 +57,6 @@ export interface Parts {
   _jump: HTMLButtonElement
   _status: HTMLElement
 }
+
+/** Which tab sends: this one, another one, none (null); undefined when the browser cannot tell (no Web Locks). */
+export type Flusher = 'this tab' | 'another tab' | null | undefined

@@ -1,6 +1,6 @@
 import type { Tracker } from '../compose/types.js'
 import type { Ctx } from './context.js'
-import { guard } from './dom.js'
+import { add, guard } from './dom.js'
 import { createHost, draggable, place } from './element.js'
 import { buildParts } from './parts.js'
 import { PANELS, loadPrefs, savePrefs, type PanelId } from './prefs.js'
@@ -21,12 +21,13 @@ export interface Overlay {
 /** While open, panels are redrawn (and the Queue panel's inspect() polled) this often. */
 const EVERY = 1000
 
-/** Builds and attaches the overlay for `t` to `doc`. */
-export function createOverlay(t: Tracker, doc: Document, open: boolean, storage: Storage | undefined): Overlay {
+/** Builds and attaches the overlay for `t` to `doc`; `detached` is called by its `detach`. */
+export function createOverlay(t: Tracker, doc: Document, open: boolean, storage: Storage | undefined, detached: () => void): Overlay {
   const win = doc.defaultView
   const { host, root } = createHost(doc)
   const prefs = loadPrefs(storage)
-  const c = { t, _doc: doc, _win: win, _host: host, _storage: storage, _prefs: prefs, _open: false, _panel: prefs.panel || 'journey', _sim: null, _raw: undefined, _ins: null, _insErr: '', _dead: false } as unknown as Ctx
+  // the rest starts falsy: closed, no preview (_sim), no definition known yet (_raw), not detached (_dead)
+  const c = { t, _doc: doc, _win: win, _host: host, _storage: storage, _prefs: prefs, _panel: prefs.panel || 'journey', _ins: null, _insErr: '' } as unknown as Ctx
   const painter = frames(win, () => guard(() => draw(c)))
   c._paint = painter.ask
   c._say = (text) => void (c._parts._status.textContent = text)
@@ -46,6 +47,7 @@ export function createOverlay(t: Tracker, doc: Document, open: boolean, storage:
     expand: () => guard(() => c._open || setOpen(c, true)),
     detach: () =>
       guard(() => {
+        detached()
         c._dead = true
         painter.cancel()
         clearInterval(c._timer)
@@ -85,12 +87,12 @@ function setOpen(c: Ctx, to: boolean, focus?: boolean): void {
   const { _box: box, _badge: badge, _tabs: tabs } = c._parts
   c._open = to
   box.hidden = !to
+  // the badge stays aria-expanded=false: it is hidden while the overlay is open
   badge.hidden = to
-  badge.setAttribute('aria-expanded', String(to))
   clearInterval(c._timer)
   c._timer = to ? setInterval(() => guard(() => (c._panel == 'queue' && c._refresh(), c._paint())), EVERY) : undefined
   if (to) c._refresh()
-  if (c._prefs.x != null) place(c._host, c._prefs as { x: number; y: number })
+  putBack(c)
   if (focus) (to ? tabs[c._panel] : badge).focus()
   c._paint()
 }
@@ -117,14 +119,14 @@ function draw(c: Ctx): void {
   const def = asDefinition(c._raw)
   const { _badge: badge, _sim: sim, _simText: simText, _panels: panels } = c._parts
   const stage = c._sim ? c._sim.stage : live.snap?.stage
-  const text = live.err ? 'error' : c._sim ? 'Simulated: ' + stageName(def, c._sim.stage) : live.snap ? stageName(def, live.snap.stage) : 'no journey'
-  badge.textContent = 'desire-path · ' + text
+  const simulated = c._sim && 'Simulated: ' + stageName(def, c._sim.stage)
+  badge.textContent = 'desire-path · ' + (live.err ? 'error' : simulated || (live.snap ? stageName(def, live.snap.stage) : 'no journey'))
   badge.setAttribute('data-stage', stage ?? '')
   if (!c._open) return
   sim.hidden = !c._sim
-  simText.textContent = c._sim ? `Simulated: ${stageName(def, c._sim.stage)} (local only: nothing is written or sent)` : ''
+  simText.textContent = simulated ? simulated + ' (local only: nothing is written or sent)' : ''
   stages(c, def)
-  const v: View = { t: c.t, snap: c._sim ? c._sim.snap : live.snap, snapErr: c._sim ? '' : live.err, raw: c._raw, def, ins: c._ins, insErr: c._insErr, flusher: c._flusher, sim: c._sim, now: Date.now() }
+  const v: View = { ...c, _snap: c._sim ? c._sim.snap : live.snap, _snapErr: c._sim ? '' : live.err, _def: def, _now: Date.now() }
   drawPanel(panels[c._panel], c._panel, v)
 }
 
@@ -133,16 +135,11 @@ function stages(c: Ctx, def: ReturnType<typeof asDefinition>): void {
   const { _select: select, _jump: jump } = c._parts
   const ids = (def?.stages || []).map((s) => String(s?.id))
   const key = ids.join('\n')
-  if (select.getAttribute('data-stages') == key && select.options.length) return
-  select.setAttribute('data-stages', key)
+  if (c._stages == key) return
+  c._stages = key
   select.replaceChildren()
-  for (const id of ids) {
-    const o = c._doc.createElement('option')
-    o.value = id
-    o.textContent = stageName(def, id)
-    select.appendChild(o)
-  }
-  if (!ids.length) select.appendChild(c._doc.createElement('option')).textContent = 'no stages known'
+  for (const id of ids) add(select, 'option', stageName(def, id)).value = id
+  if (!ids.length) add(select, 'option', 'no stages known')
   select.disabled = jump.disabled = !ids.length
 }
 
@@ -159,23 +156,24 @@ function listen(c: Ctx): () => void {
       const off = c.t.on(type, () => guard(fn))
       if (typeof off == 'function') offs.push(off)
     })
+  /** a guarded DOM listener, removed with the tracker's */
+  const dom = <E extends Event>(target: EventTarget | null | undefined, type: string, fn: (e: E) => unknown) => {
+    const l = (e: Event) => guard(() => fn(e as E))
+    target?.addEventListener(type, l)
+    offs.push(() => target?.removeEventListener(type, l))
+  }
   on('stage', c._paint)
   for (const type of ['sent', 'dropped', 'error'] as const) on(type, () => c._open && c._panel == 'queue' && c._refresh())
   // Ctrl/⌘+Shift+Y toggles; one already handled (defaultPrevented) is left alone
-  const key = (e: KeyboardEvent) =>
-    guard(() => {
-      if (e.defaultPrevented || !e.shiftKey || !(e.ctrlKey || e.metaKey) || (e.key != 'Y' && e.key != 'y' && e.code != 'KeyY')) return
-      e.preventDefault()
-      c._setOpen(!c._open)
-    })
-  const esc = (e: KeyboardEvent) => guard(() => (e.key == 'Escape' || e.key == 'Esc') && c._open && (e.preventDefault(), c._setOpen(false, true)))
-  const resize = () => guard(() => c._prefs.x != null && place(c._host, c._prefs as { x: number; y: number }))
-  c._doc.addEventListener('keydown', key)
-  c._host.shadowRoot?.addEventListener('keydown', esc as EventListener)
-  c._win?.addEventListener('resize', resize)
-  return () => {
-    offs.forEach(guard)
-    c._doc.removeEventListener('keydown', key)
-    c._win?.removeEventListener('resize', resize)
-  }
+  dom(c._doc, 'keydown', (e: KeyboardEvent) => {
+    if (e.defaultPrevented || !e.shiftKey || !(e.ctrlKey || e.metaKey) || (e.code != 'KeyY' && e.key.toLowerCase() != 'y')) return
+    e.preventDefault()
+    c._setOpen(!c._open)
+  })
+  dom(c._host.shadowRoot, 'keydown', (e: KeyboardEvent) => e.key == 'Escape' && c._open && (e.preventDefault(), c._setOpen(false, true)))
+  dom(c._win, 'resize', () => putBack(c))
+  return () => offs.forEach(guard)
 }
+
+/** Puts the overlay back where it was dragged to (kept in the viewport), if it was. */
+const putBack = (c: Ctx) => c._prefs.x != null && place(c._host, c._prefs as { x: number; y: number })

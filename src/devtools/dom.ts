@@ -1,12 +1,13 @@
 // DOM building for the overlay: elements and text only, never HTML strings (a page with
 // `require-trusted-types-for 'script'` refuses those), never an inline style attribute.
 
-/** `fn()`, or nothing if it throws: the overlay never throws into the host page. */
-export const guard = (fn: () => unknown): void => {
+/** `fn()`, or undefined if it throws: the overlay never throws into the host page. */
+export const guard = <T>(fn: () => T): T | undefined => {
   try {
-    fn()
+    return fn()
   } catch {
     // the overlay is a guest: a failure here must not become the page's
+    return undefined
   }
 }
 
@@ -19,6 +20,12 @@ export function add<K extends keyof HTMLElementTagNameMap>(parent: Node, tag: K,
   if (text) e.textContent = text
   if (dp) e.setAttribute('data-dp', dp)
   parent.appendChild(e)
+  return e
+}
+
+/** Sets each of `a` as an attribute of `e` (`class`, `role`, `aria-*`…); returns `e`. */
+export function attrs<E extends Element>(e: E, a: Record<string, string>): E {
+  for (const k in a) e.setAttribute(k, a[k]!)
   return e
 }
 

@@ -26,22 +26,25 @@ export function createHost(doc: Document): { host: HTMLElement; root: ShadowRoot
   const host = doc.createElement(TAG)
   const root = host.attachShadow({ mode: 'open' })
   // without constructable stylesheets: unstyled, but at least fixed in a corner (CSSOM, no inline CSS text)
-  if (!adoptStyles(root, win))
-    for (const [k, v] of [['position', 'fixed'], ['right', '12px'], ['bottom', '12px'], ['z-index', '2147483600']]) host.style.setProperty(k!, v!)
+  if (!adoptStyles(root, win)) css(host, { position: 'fixed', right: '12px', bottom: '12px', 'z-index': '2147483600' })
   return { host, root }
 }
+
+/** Sets CSS properties of `el` through the CSSOM (never inline CSS text: a strict CSP refuses that). */
+const css = (el: HTMLElement, props: Record<string, string>) => {
+  for (const k in props) el.style.setProperty(k, props[k]!)
+}
+
+/** `v` rounded, kept within 0…`room`. */
+const clamp = (v: number, room: number) => Math.round(Math.max(0, Math.min(v, room)))
 
 /** Moves `host` to `p`, kept inside the viewport; returns where it went. */
 export function place(host: HTMLElement, p: Pos): Pos {
   const win = host.ownerDocument.defaultView
   const r = host.getBoundingClientRect()
-  const x = Math.round(Math.max(0, Math.min(p.x, (win?.innerWidth ?? 0) - r.width)))
-  const y = Math.round(Math.max(0, Math.min(p.y, (win?.innerHeight ?? 0) - r.height)))
-  const s = host.style
-  s.setProperty('left', x + 'px')
-  s.setProperty('top', y + 'px')
-  s.setProperty('right', 'auto')
-  s.setProperty('bottom', 'auto')
+  const x = clamp(p.x, (win?.innerWidth ?? 0) - r.width)
+  const y = clamp(p.y, (win?.innerHeight ?? 0) - r.height)
+  css(host, { left: x + 'px', top: y + 'px', right: 'auto', bottom: 'auto' })
   return { x, y }
 }
 
@@ -51,8 +54,9 @@ export function place(host: HTMLElement, p: Pos): Pos {
  * Presses on a button inside the handle (not the handle itself) are theirs.
  */
 export function draggable(handle: HTMLElement, host: HTMLElement, moved: (p: Pos) => void): void {
+  /** while pressed: where the pointer and the host's corner were at the press */
   let start: { x: number; y: number; left: number; top: number } | undefined
-  let dragged = false
+  /** where this press dragged the host to; undefined while it is a click */
   let at: Pos | undefined
   handle.addEventListener('pointerdown', (e) =>
     guard(() => {
@@ -60,8 +64,9 @@ export function draggable(handle: HTMLElement, host: HTMLElement, moved: (p: Pos
       if (e.button != 0 || (on != handle && on.closest?.('button,select'))) return
       const r = host.getBoundingClientRect()
       start = { x: e.clientX, y: e.clientY, left: r.left, top: r.top }
-      dragged = false
-      guard(() => handle.setPointerCapture(e.pointerId))
+      at = undefined
+      // last: where capture throws, the drag works uncaptured
+      handle.setPointerCapture(e.pointerId)
     }),
   )
   handle.addEventListener('pointermove', (e) =>
@@ -69,13 +74,11 @@ export function draggable(handle: HTMLElement, host: HTMLElement, moved: (p: Pos
       if (!start) return
       const dx = e.clientX - start.x
       const dy = e.clientY - start.y
-      if (!dragged && Math.abs(dx) + Math.abs(dy) < 4) return
-      dragged = true
-      at = place(host, { x: start.left + dx, y: start.top + dy })
+      if (at || Math.abs(dx) + Math.abs(dy) >= 4) at = place(host, { x: start.left + dx, y: start.top + dy })
     }),
   )
   const end = () => {
-    if (start && dragged && at) guard(() => moved(at!))
+    if (start && at) guard(() => moved(at!))
     start = undefined
   }
   handle.addEventListener('pointerup', end)
@@ -83,8 +86,8 @@ export function draggable(handle: HTMLElement, host: HTMLElement, moved: (p: Pos
   handle.addEventListener(
     'click',
     (e) => {
-      if (!dragged) return
-      dragged = false
+      if (!at) return
+      at = undefined
       e.stopImmediatePropagation()
       e.preventDefault()
     },

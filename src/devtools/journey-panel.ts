@@ -1,34 +1,34 @@
-import { definitionErrors } from '../journey/validate.js'
 import type { JourneyDefinition } from '../journey/types.js'
 import type { JourneySnapshot } from '../compose/types.js'
 import { add, heading, note, row } from './dom.js'
 import type { View } from './state.js'
-import { ago, causeText, findStage, nextFigures, stageName } from './words.js'
+import { validator, validatorFailed } from './validator.js'
+import { ago, causeText, findStage, nextFigures, plural, stageName } from './words.js'
 
 // The Journey panel: the stage, since when and why, progress on the recommended path, the
 // next step with its figures, the active signals, the history. Or why there is no journey.
 
 /** Fills `into` with the Journey panel for `v`. */
 export function journeyPanel(into: HTMLElement, v: View): void {
-  if (v.snapErr) return void note(into, v.snapErr, 'e', 'journey-error')
-  if (v.snap) return stagePart(into, v.snap, v)
-  if (v.raw != null) return refused(into, v.raw)
-  note(into, v.raw === null ? 'No journey: the tracker has no journey option.' : 'No journey: journey() is null.', 'm', 'no-journey')
+  if (v._snapErr) return void note(into, v._snapErr, 'e', 'journey-error')
+  if (v._snap) return stagePart(into, v._snap, v)
+  if (v._raw != null) return refused(into, v._raw, v._paint)
+  note(into, v._raw === null ? 'No journey: the tracker has no journey option.' : 'No journey: journey() is null.', 'm', 'no-journey')
 }
 
 function stagePart(into: HTMLElement, s: JourneySnapshot, v: View): void {
   const dl = add(into, 'dl')
-  const name = row(dl, 'Stage', stageName(v.def, s.stage), 'stage')
+  const name = row(dl, 'Stage', stageName(v._def, s.stage), 'stage')
   name.setAttribute('data-stage', s.stage ?? '')
-  if (s.since != null) row(dl, 'Since', ago(v.now - s.since), 'since').title = new Date(s.since).toLocaleString()
-  const last = s.history?.[s.history.length - 1]
+  if (s.since != null) row(dl, 'Since', ago(v._now - s.since), 'since').title = new Date(s.since).toLocaleString()
+  const last = s.history?.slice(-1)[0]
   if (last) row(dl, 'Cause', causeText(last.cause), 'cause')
-  if (s.exited) row(dl, 'Exited', `${s.exited.id}, ${ago(v.now - s.exited.at)}`, 'exited')
-  progress(into, s, v.def)
+  if (s.exited) row(dl, 'Exited', `${s.exited.id}, ${ago(v._now - s.exited.at)}`, 'exited')
+  progress(into, s, v._def)
   if (s.next) {
     heading(into, 'Next step')
     add(into, 'p', s.next.label, 'next')
-    for (const f of nextFigures(v.def, s.stage, s.next.id)) note(into, f, 'm', 'next-figure')
+    for (const f of nextFigures(v._def, s.stage, s.next.id)) note(into, f, 'm', 'next-figure')
   }
   heading(into, 'Signals')
   if (!s.signals?.length) note(into, 'None active.', 'm', 'signals')
@@ -49,7 +49,7 @@ function progress(into: HTMLElement, s: JourneySnapshot, def: JourneyDefinition 
   bar.value = s.progress
   const keys = steps?.filter((x) => x.key).length
   const n = keys || steps?.length
-  const text = n ? `${Math.round(s.progress * n)} of ${n} ${keys ? 'key ' : ''}step${n == 1 ? '' : 's'}` : Math.round(s.progress * 100) + '%'
+  const text = n ? Math.round(s.progress * n) + ' of ' + plural(n, keys ? 'key step' : 'step') : Math.round(s.progress * 100) + '%'
   bar.setAttribute('aria-label', text)
   add(into, 'p', text, 'progress')
 }
@@ -59,15 +59,17 @@ function history(into: HTMLElement, s: JourneySnapshot, v: View): void {
   heading(into, 'History')
   const ol = add(into, 'ol', null, 'history')
   for (const h of s.history.slice(-50).reverse())
-    add(ol, 'li', `${h.from == null ? 'start' : stageName(v.def, h.from)} → ${stageName(v.def, h.to)}, ${ago(v.now - h.at)}: ${causeText(h.cause)}${h.skipped ? ' (skipped ' + h.skipped.join(', ') + ')' : ''}`)
+    add(ol, 'li', `${h.from == null ? 'start' : stageName(v._def, h.from)} → ${stageName(v._def, h.to)}, ${ago(v._now - h.at)}: ${causeText(h.cause)}${h.skipped ? ' (skipped ' + h.skipped.join(', ') + ')' : ''}`)
 }
 
 /** The definition was refused (`journey_invalid`): the full validator lists why. */
-function refused(into: HTMLElement, raw: unknown): void {
+function refused(into: HTMLElement, raw: unknown, paint: () => void): void {
   note(into, 'The journey definition was refused (journey_invalid):', 'e', 'refused')
-  const errors = definitionErrors(raw)
+  const check = validator(paint)
+  if (!check) return void note(into, validatorFailed() || 'Checking it with the full validator…', 'm')
+  const errors = check(raw)
   if (!errors.length) return void note(into, 'The validator finds no error: see onError.')
-  heading(into, `${errors.length} problem${errors.length == 1 ? '' : 's'}`)
+  heading(into, plural(errors.length, 'problem'))
   const ul = add(into, 'ul', null, 'definition-errors')
   for (const e of errors) {
     const li = add(ul, 'li', null, 'definition-error')

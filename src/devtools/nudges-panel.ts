@@ -8,10 +8,10 @@ import { nudgeTitle, reasonText } from './words.js'
 
 /** Fills `into` with the Nudges panel for `v`. */
 export function nudgesPanel(into: HTMLElement, v: View): void {
-  const list = v.snap?.nudges
-  if (!v.snap) return void note(into, v.snapErr || 'No journey, so no nudges.', v.snapErr ? 'e' : 'm')
+  const list = v._snap?.nudges
+  if (!v._snap) return void note(into, v._snapErr || 'No journey, so no nudges.', v._snapErr ? 'e' : 'm')
   if (!list) return void note(into, 'No nudges in the journey definition.', 'm', 'no-nudges')
-  const defs: NudgeDef[] = Array.isArray(v.def?.nudges) ? v.def.nudges : []
+  const defs: NudgeDef[] = Array.isArray(v._def?.nudges) ? v._def.nudges : []
   const ul = add(into, 'ul', null, 'nudges')
   for (const st of list) {
     const n = defs.find((x) => x && x.id == st.id)
@@ -20,7 +20,7 @@ export function nudgesPanel(into: HTMLElement, v: View): void {
     add(li, 'b', nudgeTitle(n, st.id))
     const facts = [st.eligible ? 'eligible' : 'not eligible', st.arm && 'arm: ' + st.arm, 'shows: ' + (st.shows || 0), st.showing && 'showing', n && 'slot: ' + n.slot]
     note(li, facts.filter(Boolean).join(' · '), 'm', 'nudge-state')
-    const words = v.sim && st.showing ? 'Would be offered here (simulated).' : reasonText(st, n, v.def)
+    const words = v._sim && st.showing ? 'Would be offered here (simulated).' : reasonText(st, n, v._def)
     const p = add(li, 'p', words, 'nudge-reason')
     p.setAttribute('data-reason', st.showing ? 'showing' : st.reason || '')
   }

@@ -7,8 +7,8 @@ import { ago } from './words.js'
 
 /** Fills `into` with the Queue panel for `v`. */
 export function queuePanel(into: HTMLElement, v: View): void {
-  if (v.insErr) return void note(into, v.insErr, 'e', 'queue-error')
-  const i = v.ins
+  if (v._insErr) return void note(into, v._insErr, 'e', 'queue-error')
+  const i = v._ins
   if (!i) return void note(into, 'Reading the queue…')
   const dl = add(into, 'dl')
   row(dl, 'Storage', i.storage == 'indexeddb' ? 'IndexedDB' : 'memory', 'q-storage')
@@ -18,9 +18,9 @@ export function queuePanel(into: HTMLElement, v: View): void {
   const dropped = Object.entries(i.dropped || {}).filter(([, n]) => n)
   row(dl, 'Dropped', dropped.length ? dropped.map(([r, n]) => `${n} ${r.replace('_', ' ')}`).join(', ') : 'none', 'q-dropped')
   // undefined: no Web Locks to ask whether another tab sends
-  row(dl, 'Flushing', v.flusher === undefined ? (i.flushing ? 'this tab' : 'not this tab') : v.flusher || 'no tab', 'q-flusher')
+  row(dl, 'Flushing', v._flusher === undefined ? (i.flushing ? 'this tab' : 'not this tab') : v._flusher || 'no tab', 'q-flusher')
   const e = i.lastError
-  const err = row(dl, 'Last error', e ? `${e.code}: ${e.message} (${ago(v.now - e.at)})` : 'none', 'q-last-error')
+  const err = row(dl, 'Last error', e ? `${e.code}: ${e.message} (${ago(v._now - e.at)})` : 'none', 'q-last-error')
   if (e) err.className = 'e'
 }
 
@@ -30,6 +30,6 @@ export function identityPanel(into: HTMLElement, v: View): void {
   row(dl, 'anonymousId', prop(v.t, 'anonymousId') || 'unknown', 'anonymous-id')
   row(dl, 'userId', prop(v.t, 'userId') || 'none (not identified)', 'user-id')
   // consent options come later (a later issue): read it from inspect() once it is there
-  const c = (v.ins as { consent?: unknown } | null)?.consent
+  const c = (v._ins as { consent?: unknown } | null)?.consent
   row(dl, 'Consent', c == null ? 'granted (default)' : typeof c == 'string' ? c : JSON.stringify(c), 'consent')
 }

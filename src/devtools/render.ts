@@ -19,7 +19,7 @@ export function drawPanel(el: HTMLElement, id: PanelId, v: View): void {
     fresh.replaceChildren()
     note(fresh, 'This panel failed: ' + message(e), 'e')
   }
-  if (!el.firstChild || fresh.textContent != el.textContent) el.replaceChildren(...Array.from(fresh.childNodes))
+  if (!el.firstChild || fresh.textContent != el.textContent) el.replaceChildren(...fresh.childNodes)
 }
 
 /**

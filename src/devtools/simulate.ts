@@ -1,5 +1,6 @@
 import type { JourneySnapshot } from '../compose/types.js'
 import { createEngine } from '../journey/engine.js'
+import { key } from '../journey/ids.js'
 import type { JourneyDefinition } from '../journey/types.js'
 import { createPolicy } from '../nudges/policy.js'
 import { message } from './dom.js'
@@ -28,8 +29,8 @@ export function simulate(def: JourneyDefinition, stageId: string, now: number, p
     let state = engine.assert(engine.init(), stageId, now).state
     if (state.stage < 0) return 'No such stage: ' + stageId
     // the policy sees no journey before the customer's first event: the preview customer
-    // has just been active (a sort key at `now`, as the engine keeps it: ids.ts)
-    state = { ...state, subject: TAB, last: String(now).padStart(15, '0') + '|0000000000|' + TAB }
+    // has just been active (the engine's sort key of an event at `now`: ids.ts)
+    state = { ...state, subject: TAB, last: key({ type: 'track', t: now, messageId: TAB }) }
     const snap: JourneySnapshot = engine.snapshot(state, now)
     if (engine.def.nudges?.[0]) snap.nudges = createPolicy(engine.def, engine).evaluate(undefined, state, snap, now, TAB, page, '').status
     return { stage: stageId, snap }

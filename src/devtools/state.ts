@@ -1,60 +1,56 @@
 import type { Inspection } from '../core/types.js'
 import type { JourneySnapshot, Tracker } from '../compose/types.js'
 import type { JourneyDefinition } from '../journey/types.js'
-import { message } from './dom.js'
-import type { Preview } from './simulate.js'
+import { guard, message } from './dom.js'
+import type { Ctx, Flusher } from './context.js'
 
 // Reading the tracker, through its public API only, without ever throwing: a broken
 // tracker or a missing method becomes a message in the overlay.
 
-/** What the panels render from, read once per frame. */
-export interface View {
-  t: Tracker
+/**
+ * What the panels render from, read once per frame: the overlay's own fields (the
+ * tracker, the definition as `inspect()` gave it, the last inspection, the preview) and
+ * what was read for this frame.
+ */
+export interface View extends Pick<Ctx, 't' | '_raw' | '_ins' | '_insErr' | '_flusher' | '_sim' | '_paint'> {
   /** the journey now: live, or the simulated preview */
-  snap: JourneySnapshot | null
+  _snap: JourneySnapshot | null
   /** why `journey()` could not be read ('' if it could) */
-  snapErr: string
-  /** the definition as `inspect()` gave it (undefined until known) */
-  raw: unknown
-  /** `raw` when it looks like a definition (an object with stages) */
-  def: JourneyDefinition | undefined
-  ins: Inspection | null
-  /** why `inspect()` could not be read ('' if it could) */
-  insErr: string
-  /** which tab sends now (undefined: the browser cannot tell) */
-  flusher: Flusher
-  sim: Preview | null
-  now: number
+  _snapErr: string
+  /** `_raw` when it looks like a definition (an object with stages) */
+  _def: JourneyDefinition | undefined
+  _now: number
 }
 
 /** `tracker.journey()`, or why it could not be read. */
 export function readJourney(t: Tracker): { snap: JourneySnapshot | null; err: string } {
+  let snap: unknown = null
+  let err = ''
   try {
-    if (typeof t?.journey != 'function') return { snap: null, err: 'Not a desire-path tracker: no journey().' }
-    const s = t.journey()
-    return s && typeof s == 'object' ? { snap: s, err: '' } : { snap: null, err: '' }
+    if (typeof t?.journey != 'function') err = 'Not a desire-path tracker: no journey().'
+    else snap = t.journey()
   } catch (e) {
-    return { snap: null, err: 'journey() threw: ' + message(e) }
+    err = 'journey() threw: ' + message(e)
   }
+  return { snap: snap && typeof snap == 'object' ? (snap as JourneySnapshot) : null, err }
 }
-
-export type Flusher = 'this tab' | 'another tab' | null | undefined
 
 export interface Read {
   ins: Inspection | null
   err: string
-  flusher: Flusher
+  /** absent when `inspect()` could not be read */
+  flusher?: Flusher
 }
 
 /** `tracker.inspect()` and who flushes; resolves with why it could not be read instead of rejecting. */
 export async function readInspection(t: Tracker, win: Window | null): Promise<Read> {
   try {
-    if (typeof t?.inspect != 'function') return { ins: null, err: 'This tracker has no inspect().', flusher: undefined }
+    if (typeof t?.inspect != 'function') return { ins: null, err: 'This tracker has no inspect().' }
     const ins = await t.inspect()
     if (!ins || typeof ins != 'object') throw ins
     return { ins, err: '', flusher: await whoFlushes(ins, win) }
   } catch (e) {
-    return { ins: null, err: 'inspect() failed: ' + message(e), flusher: undefined }
+    return { ins: null, err: 'inspect() failed: ' + message(e) }
   }
 }
 
@@ -84,10 +80,6 @@ export const asDefinition = (raw: unknown): JourneyDefinition | undefined =>
 
 /** A property of the tracker (`anonymousId`, `userId`), or undefined when reading it throws. */
 export function prop(t: Tracker, k: 'anonymousId' | 'userId'): string | undefined {
-  try {
-    const v: unknown = t[k]
-    return typeof v == 'string' ? v : undefined
-  } catch {
-    return undefined
-  }
+  const v: unknown = guard(() => t[k])
+  return typeof v == 'string' ? v : undefined
 }

@@ -2,12 +2,13 @@
 // CSP (no 'unsafe-inline' styles) is fine and nothing leaks in or out of the page.
 
 // Colours are custom properties: light by default, dark with prefers-color-scheme; each
-// text/background pair keeps a contrast of 4.5:1 or more.
-const CSS = `:host{all:initial;position:fixed;right:12px;bottom:12px;z-index:2147483600;display:block;font:12px/1.45 system-ui,sans-serif;color:var(--fg);color-scheme:light dark;--bg:#fff;--fg:#1f2328;--mu:#57606a;--bd:#d0d7de;--ac:#0550ae;--e:#cf222e;--sub:#f6f8fa;--sb:#fff8c5;--sf:#3b2300}
+// text/background pair keeps a contrast of 4.5:1 or more. The host needs no `display`:
+// position:fixed makes it a block.
+const CSS = `:host{all:initial;position:fixed;right:12px;bottom:12px;z-index:2147483600;font:12px/1.45 system-ui,sans-serif;color:var(--fg);color-scheme:light dark;--bg:#fff;--fg:#1f2328;--mu:#57606a;--bd:#d0d7de;--ac:#0550ae;--e:#cf222e;--sub:#f6f8fa;--sb:#fff8c5;--sf:#3b2300}
 @media (prefers-color-scheme:dark){:host{--bg:#161b22;--fg:#e6edf3;--mu:#9da7b3;--bd:#3d444d;--ac:#58a6ff;--e:#ff7b72;--sub:#0d1117;--sb:#3b2e00;--sf:#f2cc60}}
 *{box-sizing:border-box}
 [hidden]{display:none!important}
-.box{display:flex;flex-direction:column;width:min(380px,calc(100vw - 16px));max-height:min(560px,calc(100vh - 16px));background:var(--bg);border:1px solid var(--bd);border-radius:8px;box-shadow:0 8px 24px #0004;overflow:hidden}
+.box{display:flex;flex-flow:column;width:min(380px,calc(100vw - 16px));max-height:min(560px,calc(100vh - 16px));background:var(--bg);border:1px solid var(--bd);border-radius:8px;box-shadow:0 8px 24px #0004;overflow:hidden}
 .hd{display:flex;justify-content:space-between;padding:4px 6px 4px 10px;background:var(--sub)}
 .hd,.badge{cursor:grab;touch-action:none;user-select:none}
 button,select{font:inherit;color:var(--fg);background:var(--bg);border:1px solid var(--bd);border-radius:4px;padding:2px 8px;cursor:pointer}

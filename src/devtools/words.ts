@@ -46,13 +46,12 @@ export function stageName(def: JourneyDefinition | undefined, id: string | null)
   return findStage(def, id)?.name || id
 }
 
-export const findStage = (def: JourneyDefinition | undefined, id: string | null): StageDef | undefined =>
-  Array.isArray(def?.stages) ? def.stages.find((s) => s && s.id == id) : undefined
+/** A stage of the definition (`asDefinition` made sure `stages` is an array). */
+export const findStage = (def: JourneyDefinition | undefined, id: string | null): StageDef | undefined => def?.stages.find((s) => s && s.id == id)
 
 /** A nudge's title: `content.title` when it is a string, else its id. */
 export function nudgeTitle(n: NudgeDef | undefined, id: string): string {
-  const c = n?.content
-  const title = c && typeof c == 'object' && !Array.isArray(c) ? c.title : undefined
+  const title = (n?.content as { title?: unknown } | null | undefined)?.title
   return typeof title == 'string' && title ? title : id
 }
 
@@ -65,12 +64,19 @@ export function causeText(cause: unknown): string {
   return 'event ' + cause
 }
 
+/** `n` and `word`, plural unless one: "1 step", "2 steps". */
+export const plural = (n: number, word: string) => n + ' ' + word + (n == 1 ? '' : 's')
+
 /** "just now", "40 seconds ago", "3 minutes ago": coarse, so a panel redrawn every second stays still. */
 export function ago(ms: number): string {
   if (!(ms >= 10_000)) return 'just now'
-  const [n, unit] = ms < 6e4 ? [Math.floor(ms / 1e4) * 10, 'second'] : ms < 36e5 ? [Math.floor(ms / 6e4), 'minute'] : ms < 864e5 ? [Math.floor(ms / 36e5), 'hour'] : [Math.floor(ms / 864e5), 'day']
-  return `${n} ${unit}${n == 1 ? '' : 's'} ago`
+  // the largest unit it holds one of; seconds by tens
+  const [size, unit] = UNITS.find(([size]) => ms >= size)!
+  const n = Math.floor(ms / size) * (size < 6e4 ? 10 : 1)
+  return plural(n, unit) + ' ago'
 }
+
+const UNITS = [[864e5, 'day'], [36e5, 'hour'], [6e4, 'minute'], [1e4, 'second']] as const
 
 const pct = (x: number) => Math.round(x * 100) + '%'
 const label = (st: StepDef) => st.label || st.match?.name || st.id
@@ -86,7 +92,7 @@ export function nextFigures(def: JourneyDefinition | undefined, stageId: string 
   const st = Array.isArray(path?.steps) ? path.steps.find((x) => x && x.id == stepId) : undefined
   if (!stage || !st) return []
   const name = stage.name || stage.id
-  const who = path?.basis ? `of ${path.basis} customers who reached ${name}` : `of customers who reached ${name}`
+  const who = `of ${path?.basis ? path.basis + ' ' : ''}customers who reached ${name}`
   const out: string[] = []
   if (typeof st.share == 'number') out.push(`${pct(st.share)} ${who} ${label(st)}.`)
   const due = st.expectedWithin ? parseDuration(st.expectedWithin) : NaN

@@ -1,4 +1,3 @@
-import { createTracker } from '../compose/tracker.js'
 import type { Tracker, TrackerOptions } from '../compose/types.js'
 import { DesirePathError } from '../lib/errors.js'
 import { safe } from '../lib/safe.js'
@@ -23,9 +22,11 @@ type Methods = Record<string, (...a: unknown[]) => unknown>
  * there, the data attributes of the build's own script tag (`me`) configure it:
  * `data-endpoint`, `data-write-key`, `data-journey` (a URL), and a page view is sent
  * unless `data-page="false"`. Clicks in `[data-dp-event]` elements are tracked.
- * `ready(tracker)`: it exists.
+ * `ready(tracker)`: it exists. `load(file)` loads a file from beside the build: with nudges
+ * in the definition, desire-path-nudges.iife.js (their policy) before the tracker starts.
  */
-export function installPage(api: PageApi, doc: Document, me: HTMLOrSVGScriptElement | null, ready: (t: Tracker) => void) {
+export function installPage(api: PageApi, doc: Document, me: HTMLOrSVGScriptElement | null, ready: (t: Tracker) => void, load: (file: string) => Promise<unknown>) {
+  const createTracker = api.createTracker as (o: TrackerOptions) => Tracker
   const early = api.$q || []
   const q: Call[] = []
   let lost = api.$lost || 0
@@ -52,7 +53,14 @@ export function installPage(api: PageApi, doc: Document, me: HTMLOrSVGScriptElem
     }
     c[3]?.(r)
   }
-  const start = (o: InitOptions, journey: unknown, why?: unknown) => {
+  let policyAsked = false
+  const start = (o: InitOptions, journey: unknown, why?: unknown): void => {
+    // nudges in the definition: their policy comes with desire-path-nudges.iife.js, once
+    if ((journey as { nudges?: unknown[] })?.nudges?.[0] && !api.$policy && !policyAsked) {
+      policyAsked = true
+      const go = () => start(o, journey, why)
+      return void load('desire-path-nudges.iife.js').then(go, go)
+    }
     try {
       tracker = createTracker({ ...o, journey: journey as TrackerOptions['journey'], now: () => replay.at ?? (o.now || Date.now)() })
     } catch (e) {
@@ -64,8 +72,8 @@ export function installPage(api: PageApi, doc: Document, me: HTMLOrSVGScriptElem
     ready(tracker)
     q.splice(0).forEach(apply)
   }
-  const init = (o: InitOptions) => {
-    if (given) return again++ || report(new DesirePathError('event_invalid', 'init() again: ignored (one tracker per page)'))
+  const init = (o: InitOptions): void => {
+    if (given) return void (again++ || report(new DesirePathError('event_invalid', 'init() again: ignored (one tracker per page)')))
     const j = (given = o)?.journey
     if (typeof j != 'string') return start(o, j)
     fetch(j, { credentials: 'same-origin', signal: AbortSignal.timeout?.(JOURNEY_TIMEOUT) })

@@ -8,6 +8,8 @@
 //   - jump to a stage shows a simulation and sends nothing; back to live; reset gives a
 //     new anonymousId; switching panels, collapsing (Esc) and expanding send nothing;
 //   - on a page without the flag, Ctrl+Shift+Y loads it;
+//   - a refused definition: the overlay loads the validator (dist/validate.js) and lists
+//     the errors with their JSON paths;
 //   - screenshots: the collapsed badge and each panel, light and dark, in
 //     test-results/devtools/ (the README's come from here: docs/devtools/).
 // 0 securitypolicyviolation, no page error.
@@ -206,6 +208,26 @@ export default async function devtools(env) {
     const byKey = await waitFor(async () => (await overlay(page))?.open, { timeout: 10_000 })
     if (!byKey) fail('Ctrl+Shift+Y did not open the overlay')
     details.shortcut = !!byKey
+    await page.close()
+
+    // a refused definition: the overlay loads the full validator (dist/validate.js, beside
+    // it) and lists every error with its JSON path
+    const broken = { id: 'broken', version: '1.0', stages: [{ id: 'visitor', entry: { evnt: { name: 'x' } } }] }
+    page = await context.newPage()
+    const w2 = watch(page)
+    await page.goto(url('dp-devtools-3', true).replace(/&j=[^&]*/, '&j=' + encodeURIComponent(JSON.stringify(broken))))
+    // the overlay opens on the panel it remembers (Identity, from the first page)
+    await waitFor(async () => (await overlay(page))?.open, { timeout: 10_000 })
+    await click(page, 'tab-journey')
+    const listed = await waitFor(
+      () => page.evaluate(() => [...(document.querySelector('desire-path-devtools')?.shadowRoot?.querySelectorAll('[data-dp="definition-error"]') || [])].map((e) => e.textContent)).then((l) => l.length && l),
+      { timeout: 10_000 },
+    )
+    if (!listed) fail(`a refused definition: no validator errors listed; the panel says: ${await page.evaluate(() => document.querySelector('desire-path-devtools')?.shadowRoot?.querySelector('[data-dp="panel-journey"]')?.textContent)}`)
+    else if (!listed.some((t) => t.includes('stages[0].entry'))) fail(`a refused definition: ${listed.join('; ')}`)
+    details.refused = listed || []
+    const v2 = await page.evaluate(() => window.__violations)
+    if (v2.length || w2.pageErrors.length) fail(`refused page: ${[...v2, ...w2.pageErrors].join('; ')}`)
   } catch (e) {
     fail('error: ' + (e?.stack || e))
   } finally {
@@ -215,7 +237,7 @@ export default async function devtools(env) {
     name: 'devtools overlay: on demand, live stage and nudge reasons, simulation, nothing sent, strict CSP',
     ok: !failures.length,
     details: {
-      summary: `opened by flag and by Ctrl+Shift+Y: ${details.shortcut ? 'yes' : 'no'}; reason ${details.reason?.before}→${details.reason?.after}; sent by the overlay ${details.sentByOverlay}; ${details.violations ?? '?'} CSP violations; ${details.shots.length} screenshots in test-results/devtools/`,
+      summary: `opened by flag and by Ctrl+Shift+Y: ${details.shortcut ? 'yes' : 'no'}; refused definition: ${details.refused?.length ?? 0} errors listed; reason ${details.reason?.before}→${details.reason?.after}; sent by the overlay ${details.sentByOverlay}; ${details.violations ?? '?'} CSP violations; ${details.shots.length} screenshots in test-results/devtools/`,
       failures,
       ...details,
     },

@@ -91,7 +91,9 @@ async function once(env, run, { build, file }) {
     const state = await nudgeState(page)
     if (state.createError) fail(`createTracker threw: ${state.createError}`)
     const seenBuild = await page.evaluate(() => ({ build: window.__nudge.build, iife: typeof window.desirePath.renderNudges }))
-    if (seenBuild.build !== build || (build == 'esm') !== (seenBuild.iife == 'undefined')) fail(`the page ran ${JSON.stringify(seenBuild)} (want the ${build} build only)`)
+    // the ESM run's page loads desire-path-nudges.iife.js too, for the script-tag tracker's
+    // nudge policy: what tells the renderer used is the page's own record of it
+    if (seenBuild.build !== build || seenBuild.iife != 'function') fail(`the page ran ${JSON.stringify(seenBuild)} (want the ${build} renderer)`)
 
     // every slot: rendered, visible, styled, its show counted
     const seen = (r.inspect = await page.evaluate(() => window.__dpInspect()))

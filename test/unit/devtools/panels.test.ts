@@ -51,6 +51,8 @@ describe('Journey panel', () => {
     const bad = { id: 'j', version: '1.0', stages: [{ id: 'trial', entry: { ref: 'x' } }, { id: 'trial', entry: {} }] }
     open(fakeTracker({ journey: null, inspection: { options: { endpoint: 'x', journey: bad } } }))
     await vi.waitFor(() => expect(text('refused')).toContain('journey_invalid'))
+    // the validator is loaded when needed
+    await vi.waitFor(() => expect($$('definition-error').length).toBeGreaterThan(0))
     const errors = $$('definition-error').map((e) => e.textContent)
     expect(errors[0]).toBe('stages[0].entry.ref: unknown predicate "x"')
     expect(errors.some((e) => e!.startsWith('stages[1].id: duplicate stage id'))).toBe(true)

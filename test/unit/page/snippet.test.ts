@@ -174,6 +174,43 @@ describe('the build, as the page\'s one tracker', () => {
     await vi.waitFor(() => expect(wire.accepted.map((e) => e.event)).toEqual(['Still Tracked']))
   })
 
+  it('with nudges in the journey, loads their policy (desire-path-nudges.iife.js) from beside the build before it starts', async () => {
+    collector()
+    const journey = { id: 'j', version: '1.0', stages: [{ id: 'visitor', entry: { all: [] } }], nudges: [{ id: 'hi', slot: 'banner', trigger: { rule: { all: [] } }, content: { title: 'Hi' } }] }
+    const tag = document.createElement('script')
+    tag.src = 'https://cdn.test/dp/desire-path.iife.js'
+    const current = vi.spyOn(document, 'currentScript', 'get').mockReturnValue(tag)
+    await build()
+    current.mockRestore()
+    const onError = vi.fn()
+    w.desirePath!.init(options({ journey, onError }))
+    w.desirePath!.track('Waits For The Policy')
+    const loading = document.head.querySelector<HTMLScriptElement>('script[src$="desire-path-nudges.iife.js"]')!
+    expect(loading.src).toBe('https://cdn.test/dp/desire-path-nudges.iife.js')
+    expect(w.desirePath!.tracker).toBeUndefined()
+    await import('../../../src/entries/nudges-iife.js') // the file runs...
+    loading.dispatchEvent(new Event('load')) // ...and its load event follows
+    await vi.waitFor(() => expect(w.desirePath!.tracker).toBeDefined())
+    await w.desirePath!.settled()
+    expect(w.desirePath!.journey()?.nudges?.map((n: { id: string }) => n.id)).toEqual(['hi'])
+    expect(onError).not.toHaveBeenCalled()
+  })
+
+  it('starts without nudges, and says why, when their policy does not load', async () => {
+    collector()
+    const journey = { id: 'j', version: '1.0', stages: [{ id: 'visitor', entry: { all: [] } }], nudges: [{ id: 'hi', slot: 'banner', trigger: { rule: { all: [] } }, content: { title: 'Hi' } }] }
+    await build()
+    const onError = vi.fn()
+    w.desirePath!.init(options({ journey, onError }))
+    document.head.querySelector('script[src$="desire-path-nudges.iife.js"]')!.dispatchEvent(new Event('error'))
+    await vi.waitFor(() => expect(w.desirePath!.tracker).toBeDefined())
+    expect(onError.mock.calls.map((c) => c[0].message).join()).toMatch(/nudges need their policy: load desire-path-nudges.iife.js/)
+    w.desirePath!.track('Still Journeying')
+    await w.desirePath!.settled()
+    expect(w.desirePath!.journey()?.stage).toBe('visitor')
+    expect(w.desirePath!.journey()?.nudges).toBeUndefined()
+  })
+
   it('tracks clicks on elements tagged data-dp-event, with their data-dp-* properties', async () => {
     const wire = collector()
     await build()
