@@ -4,20 +4,17 @@
 //      the stub, and the replay of 1,000 kept calls once the build arrives (median of 9 pages);
 //   2. the overlay's cost to the host: requestAnimationFrame callbacks are timed (wrapped
 //      before the overlay loads) while 20 events a second arrive for 5 s, open and collapsed.
-import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { startCollector } from '../test/collector-server.mjs'
 import { launch } from '../test/browser/chromium.mjs'
+import { snippetFor } from '../test/browser/scenarios/snippet-common.mjs'
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const BUILD = '/dist/desire-path.iife.js'
 const quantile = (xs, q) => {
   const s = [...xs].sort((a, b) => a - b)
   return s.length ? s[Math.min(s.length - 1, Math.round((s.length - 1) * q))] : NaN
 }
 const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '-')
-const snippet = readFileSync(ROOT + 'dist/snippet.min.js', 'utf8')
-const own = (origin) => snippet.replace(/"https:\/\/cdn\.jsdelivr\.net[^"]+"/, JSON.stringify(origin + BUILD))
+const own = (origin) => snippetFor(origin + BUILD)
 
 const pages = {}
 const c = await startCollector({ pages, delay: { [BUILD]: 300 }, lifetimeMs: 120_000 })

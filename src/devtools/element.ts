@@ -5,9 +5,9 @@ import { adoptStyles } from './styles.js'
 // leak out), fixed to the viewport and draggable within it.
 
 /** The overlay's tag name: `document.querySelector('desire-path-devtools').shadowRoot`. */
-export const TAG = 'desire-path-devtools'
+const TAG = 'desire-path-devtools'
 
-export interface Pos {
+interface Pos {
   x: number
   y: number
 }

@@ -6,6 +6,7 @@ import { beside } from '../devtools/validator.js'
 // ?desire-path-devtools, Ctrl/⌘+Shift+Y, desirePath.devtools()): adds attachDevtools to
 // window.desirePath and attaches to the page's tracker at once. The loader calls
 // attachDevtools(desirePath.tracker) too after loading: attaching twice is harmless.
+
 // the validator, when a refused definition needs it, is dist/validate.js beside this file
 beside.url = (document.currentScript as HTMLScriptElement | null)?.src || ''
 const w = window as unknown as { desirePath?: { attachDevtools?: typeof attachDevtools; tracker?: unknown } }

@@ -1,4 +1,4 @@
-import { MAX_CALLS, METHOD_LIST, ON, type Call, type PageApi } from '../page/types.js'
+import { MAX_CALLS, METHOD_LIST, ON, type Call, type PageApi, type TrustedTypesWindow } from '../page/types.js'
 
 // The snippet, pasted into a marketing page's <head> (built to dist/snippet.min.js, ≤ 1 KB).
 // It defines a stub `window.desirePath` at once and loads the build async: calls made before
@@ -9,7 +9,7 @@ import { MAX_CALLS, METHOD_LIST, ON, type Call, type PageApi } from '../page/typ
 // the URL (and the hash, or '' for none).
 // What a stub method does is page/stub.ts's keep(), written out again here: a function
 // shared with the build would cost the snippet a wrapper and ~60 bytes of its 1 KB.
-;((w: Window & { desirePath?: PageApi; trustedTypes?: { createPolicy(n: string, p: object): { createScriptURL(s: string): string } } }, d: Document, url: string, sri: string) => {
+;((w: TrustedTypesWindow & { desirePath?: PageApi }, d: Document, url: string, sri: string) => {
   const old = w.desirePath
   // pasted twice, or the build is here already: one tracker, one load. Someone else's: theirs.
   if (old) return void (old.$dp || console.warn('[desire-path] window.desirePath is taken'))

@@ -1,9 +1,11 @@
+import type { TrustedTypesWindow } from './types.js'
+
 /**
  * Loads `file` from beside the build (`src`, the build's own URL): the overlay, the nudge
  * policy. Under `require-trusted-types-for 'script'` the URL comes from one policy,
  * `desire-path-loader`, which makes only such URLs. Resolves once the file ran.
  */
-export function loader(w: Window & { trustedTypes?: { createPolicy(n: string, p: object): { createScriptURL(s: string): string } } }, src: string) {
+export function loader(w: TrustedTypesWindow, src: string) {
   const base = src.replace(/[^/?#]*([?#].*)?$/, '')
   let tt: { createScriptURL(s: string): string } | undefined
   /** the policy's rule: a file right beside the build, nothing else */

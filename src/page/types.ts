@@ -15,6 +15,11 @@ export interface PageApi {
   [key: string]: unknown
 }
 
+/** The page's Trusted Types, where the browser has them: what the snippet and the loader need of them. */
+export interface TrustedTypesWindow extends Window {
+  trustedTypes?: { createPolicy(name: string, policy: { createScriptURL(s: string): string }): { createScriptURL(s: string): string } }
+}
+
 /** The stub keeps at most this many calls while the build does not arrive. */
 export const MAX_CALLS = 1000
 /**

@@ -13,15 +13,14 @@
 //   - screenshots: the collapsed badge and each panel, light and dark, in
 //     test-results/devtools/ (the README's come from here: docs/devtools/).
 // 0 securitypolicyviolation, no page error.
-import { createHash } from 'node:crypto'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { settle, waitFor, watch } from './helpers.mjs'
 import { watchSecurity } from './nudge-common.mjs'
+import { sha256, snippetFor, VIOLATIONS } from './snippet-common.mjs'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const SHOTS = ROOT + 'test-results/devtools/'
-const VIOLATIONS = `(() => { window.__violations = []; addEventListener('securitypolicyviolation', (e) => __violations.push(e.violatedDirective + ' ' + e.blockedURI)) })()`
 const always = { rule: { all: [] } }
 const JOURNEY = {
   id: 'devtools-demo',
@@ -49,7 +48,6 @@ const JOURNEY = {
   policy: { minGap: 'PT3S' },
 }
 
-const sha256 = (t) => `'sha256-${createHash('sha256').update(t).digest('base64')}'`
 /** reads the overlay through its open shadow root: text and attributes of `[data-dp=…]` parts */
 const overlay = (page) =>
   page.evaluate(() => {
@@ -78,8 +76,7 @@ export default async function devtools(env) {
   const details = { shots: [] }
   const pages = {}
   const c = await env.collector({ pages })
-  const snippet = readFileSync(ROOT + 'dist/snippet.min.js', 'utf8')
-  const own = snippet.replace(/"https:\/\/cdn\.jsdelivr\.net[^"]+"/, JSON.stringify(c.origin + '/dist/desire-path.iife.js'))
+  const own = snippetFor(c.origin + '/dist/desire-path.iife.js')
   const csp = `default-src 'self'; script-src 'self' ${sha256(own)}; require-trusted-types-for 'script'`
   pages['/devtools.html'] = {
     body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>devtools</title><script>${own}</script><script src="/test/browser/pages/devtools-page.js"></script></head><body><h1>Acme</h1><p>The host page.</p></body></html>`,

@@ -12,23 +12,11 @@
 // And examples/marketing-site as it is: its page view with the UTM parameters, a tagged CTA,
 // the awareness stage it leads to.
 // No securitypolicyviolation (a listener installed before any script) and no page error.
-import { readFileSync } from 'node:fs'
-import { createHash } from 'node:crypto'
-import { fileURLToPath } from 'node:url'
 import { waitFor, watch } from './helpers.mjs'
 import { watchSecurity } from './nudge-common.mjs'
+import { sha256, snippetFor, VIOLATIONS } from './snippet-common.mjs'
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const BUILD = '/dist/desire-path.iife.js'
-const VIOLATIONS = `(() => { window.__violations = []; addEventListener('securitypolicyviolation', (e) => __violations.push(e.violatedDirective + ' ' + e.blockedURI)) })()`
-
-/** The dist snippet, loading the build from `src` (the text the CSP hash is of). */
-const snippetFor = (src) => {
-  const text = readFileSync(ROOT + 'dist/snippet.min.js', 'utf8')
-  const url = text.match(/"(https:\/\/cdn\.jsdelivr\.net[^"]+)"/)[1]
-  return text.replace(url, src)
-}
-const sha256 = (t) => `'sha256-${createHash('sha256').update(t).digest('base64')}'`
 const html = (head) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>snippet</title>${head}</head><body><h1>Landing</h1><a href="/pricing?utm_source=test">Pricing</a></body></html>`
 
 export default async function snippet(env) {

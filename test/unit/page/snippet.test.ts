@@ -144,6 +144,44 @@ describe('the build, as the page\'s one tracker', () => {
     expect(wire.requests[0]!.writeKey).toBe('wk_test')
   })
 
+  it('sends no page view at load with data-page="false"', async () => {
+    const wire = collector()
+    const tag = document.createElement('script')
+    tag.dataset.endpoint = ENDPOINT
+    tag.dataset.page = 'false'
+    const current = vi.spyOn(document, 'currentScript', 'get').mockReturnValue(tag)
+    await build()
+    current.mockRestore()
+    w.desirePath!.track('Only This')
+    await w.desirePath!.flush()
+    await vi.waitFor(() => expect(wire.accepted.map((e) => e.event ?? e.type)).toEqual(['Only This']))
+  })
+
+  it('loads the overlay from beside the build on desirePath.devtools(), once, and attaches it to the page\'s tracker', async () => {
+    collector()
+    const tag = document.createElement('script')
+    tag.src = 'https://cdn.test/dp/desire-path.iife.js'
+    const current = vi.spyOn(document, 'currentScript', 'get').mockReturnValue(tag)
+    await build()
+    current.mockRestore()
+    w.desirePath!.init(options())
+    w.desirePath!.devtools()
+    w.desirePath!.devtools()
+    const tags = document.head.querySelectorAll<HTMLScriptElement>('script[src$="desire-path-devtools.iife.js"]')
+    expect([...tags].map((s) => s.src)).toEqual(['https://cdn.test/dp/desire-path-devtools.iife.js'])
+    const attached: unknown[] = []
+    w.desirePath!.attachDevtools = (t: unknown) => attached.push(t) // what the overlay's file defines
+    tags[0]!.dispatchEvent(new Event('load'))
+    await vi.waitFor(() => expect(attached).toContain(w.desirePath!.tracker))
+  })
+
+  it('loads the overlay on Ctrl+Shift+Y', async () => {
+    await build()
+    expect(document.head.querySelector('script[src$="desire-path-devtools.iife.js"]')).toBeNull()
+    window.dispatchEvent(new KeyboardEvent('keydown', { code: 'KeyY', key: 'Y', ctrlKey: true, shiftKey: true }))
+    expect(document.head.querySelector('script[src$="desire-path-devtools.iife.js"]')).not.toBeNull()
+  })
+
   it('fetches a journey given as a URL before it starts, and replays what waited meanwhile', async () => {
     const wire = collector()
     const journey = { id: 'j', version: '1.0', stages: [{ id: 'visitor', entry: { all: [] } }, { id: 'signed-up', entry: { event: { name: 'Signed Up' } } }] }
