@@ -15,7 +15,7 @@ const define = (iife = false) => replace({ preventAssignment: true, values: { __
  * of the ESM build, so there they keep their names; a script-tag file is one bundle, where
  * they are mangled too (`$q`, `$dp`, `$lost`: the snippet's, never).
  */
-const PLUGIN = /^(_[a-z]|\$(derive|emit|report|context|key|idb|now|doc|win|BC|loc|has|event|journey|settled|stage|stop|listen|plugin)$)/i
+const PLUGIN = /^(_[a-z]|\$(derive|emit|report|context|key|idb|now|doc|win|BC|loc|has|event|journey|settled|stage|stop|listen|plugin|session)$)/i
 const minify = (props = /^_[a-z]/i) =>
   terser({
     ecma: 2020,
@@ -29,9 +29,9 @@ const minify = (props = /^_[a-z]/i) =>
 export default [
   // ESM for bundlers: idb stays external (deduped with the host's copy), types emitted beside.
   {
-    input: { index: 'src/entries/index.ts', journey: 'src/entries/journey.ts', nudges: 'src/entries/nudges.ts', validate: 'src/entries/validate.ts', devtools: 'src/entries/devtools.ts' },
+    input: { index: 'src/entries/index.ts', journey: 'src/entries/journey.ts', nudges: 'src/entries/nudges.ts', validate: 'src/entries/validate.ts', devtools: 'src/entries/devtools.ts', vitals: 'src/entries/vitals.ts' },
     output: { dir: out, format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', sourcemap: true },
-    external: ['idb'],
+    external: ['idb', 'web-vitals'],
     plugins: [define(), typescript({ tsconfig: './tsconfig.json', outDir: out, declaration: true, declarationDir: out, sourceMap: true, inlineSources: true }), minify()],
   },
   // Script tag: one self-contained file defining window.desirePath, idb bundled.

@@ -73,7 +73,7 @@ export function journeyPlugin(json: unknown, policyOf: PolicySource): (core: Cor
       policy &&
       safely((s, m) => {
         const now = core.$now()
-        const r = policy.evaluate(m as NudgeMemory, s, engine.snapshot(s, now), now, tab, core.$loc.pathname, core.$doc.visibilityState == 'hidden' ? 'hidden' : core.$has('nudge') ? '' : 'no handler')
+        const r = policy.evaluate(m as NudgeMemory, s, engine.snapshot(s, now), now, tab, core.$loc.pathname, core.$doc.visibilityState == 'hidden' ? 'hidden' : core.$has('nudge') ? '' : 'no handler', core.$session())
         memory = r.memory
         return { m: r.memory, derived: r.derived, out: r }
       })

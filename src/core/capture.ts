@@ -4,6 +4,7 @@ import type { Context } from './context.js'
 import type { Env } from './env.js'
 import { stringify, type Issue } from './event.js'
 import { me } from './identity.js'
+import { session } from './session.js'
 
 /**
  * @internal Captures an event: builds its JSON, then hands it on. `start`: its opening,
@@ -43,14 +44,27 @@ export function createCapture(
     const head = `${start},"${field}":${body},"anonymousId":${JSON.stringify(who.a)}${
       who.u ? ',"userId":' + JSON.stringify(who.u) : ''
     },"messageId":"${id}","timestamp":"${stamp}","context":`
-    const [json, bytes] = context()
-    const b = utf8Length(head) + bytes + 1
+    let [json, b] = context(/*#__NOINLINE__*/ session(e, t, fixedId))
+    json = head + json + '}'
+    b += utf8Length(head) + 1
+    const hook = e._o.redact
+    if (hook) {
+      try {
+        const out = hook(JSON.parse(json))
+        if (!out) return e._dropped('redacted', 1)
+        b = utf8Length((json = JSON.stringify(out)))
+      } catch (err) {
+        // an event the host's redaction could not check is not stored unchecked
+        e._dropped('redacted', 1)
+        return e._err('internal', 'redact() threw, event dropped: ' + err, err)
+      }
+    }
     if (b > e.maxEventBytes) {
       e._dropped('too_large', 1)
       return e._err('event_too_large', `${b} bytes > maxEventBytes, dropped`)
     }
     // The queue key orders and ages the queue, so it is always a fresh UUIDv7; a derived
     // event's deterministic messageId (a hash, not time-ordered) stays in the body.
-    sink({ id: fixedId ? e._id() : id, s: head + json + '}', b }, fixedId)
+    sink({ id: fixedId ? e._id() : id, s: json, b }, fixedId)
   }
 }

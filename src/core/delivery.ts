@@ -12,6 +12,8 @@ export type Delivery = [
   online: () => void,
   /** shutdown (`_stopped` set): no more timers, the channel closes */
   close: () => void,
+  /** consent withdrawn: requests in flight are aborted (`live()` is false: no new ones) */
+  abort: () => void,
 ]
 
 /**
@@ -21,7 +23,7 @@ export type Delivery = [
  * collector acknowledged, so no tab resends it on unload. `stored()` resolves once what
  * was captured is stored.
  */
-export function createDelivery(e: Env, q: TrackerQueue, mem: MemoryQueue, BC: typeof BroadcastChannel | undefined, stored: () => Promise<void>): Delivery {
+export function createDelivery(e: Env, q: TrackerQueue, mem: MemoryQueue, BC: typeof BroadcastChannel | undefined, stored: () => Promise<void>, live: () => boolean): Delivery {
   const { _o: o, _nav: nav, $win: w, $now: now } = e
   let backoff: Backoff = { u: 0, n: 0 }
   const shared = {
@@ -41,11 +43,18 @@ export function createDelivery(e: Env, q: TrackerQueue, mem: MemoryQueue, BC: ty
     bc = safe(() => new BC(e.$key))
     if (bc) bc.onmessage = (m: MessageEvent<string[]>) => mem._del(m.data)
   })
+  const f = piece(o.fetch, () => w!.fetch.bind(w))
+  const beacon = piece(o.sendBeacon, () => nav!.sendBeacon.bind(nav))
+  const ac = new AbortController()
+  // AbortSignal.any: Chromium 116, Firefox 124, Safari 17.4; without it a request in flight ends by itself
+  const any = (AbortSignal as Partial<typeof AbortSignal>).any
   const flusher = /*#__NOINLINE__*/ createFlusher({
     ...e,
+    _err: (...a) => live() && e._err(...a),
     _q: q,
-    _fetch: piece(o.fetch, () => w!.fetch.bind(w)),
-    _beacon: piece(o.sendBeacon, () => nav!.sendBeacon.bind(nav)),
+    // every request goes through `live()`, and can be aborted with the pipeline
+    _fetch: f && ((url, i) => (live() ? f(url, { ...i, signal: any && i?.signal ? any([i.signal, ac.signal]) : i?.signal ?? null }) : Promise.reject(Error('consent withdrawn')))),
+    _beacon: beacon && ((url, data) => live() && beacon(url, data)),
     _locks: piece(o.locks, () => nav!.locks),
     _shared: shared,
     _lock: e.$key + ':flush',
@@ -71,5 +80,6 @@ export function createDelivery(e: Env, q: TrackerQueue, mem: MemoryQueue, BC: ty
       flusher._stop()
       bc?.close()
     },
+    () => ac.abort(),
   ]
 }

@@ -3,10 +3,12 @@ import { safe } from '../lib/safe.js'
 import { createUuidV7, cryptoRandom } from '../lib/uuid.js'
 import { readOptions, type Settings } from './options.js'
 import { createReporter, type Reporter } from './report.js'
-import type { Core, CoreOptions } from './types.js'
+import type { ConsentState, Core, CoreOptions } from './types.js'
 
 /** The stored identity (identity.ts): anonymousId, userId, traits. */
 export type User = { a: string; u?: string; t?: Record<string, JsonValue> }
+/** The session (session.ts): id (its start, ms), last activity, last activity stored, campaign. */
+export type Session = { id: number; l: number; w: number; c?: Record<string, string> | undefined }
 
 /**
  * @internal What every part of the tracker may use, made once by createTracker(): the
@@ -30,6 +32,14 @@ export interface Env extends Settings, Reporter, Pick<Core, '$key' | '$now' | '$
   _rescued?: boolean
   /** set by shutdown(): later calls are ignored */
   _stopped?: boolean
+  /** the URL of the last page view, whoever asked for it (pageviews.ts: one per URL in a row) */
+  _lastPage?: string
+  /** the session, once read or started (session.ts) */
+  _ses?: Session | undefined
+  /** the URL of the last event (session.ts reads campaigns when it changes) */
+  _href?: string
+  /** consent now (consent.ts): nothing is stored or sent unless `granted` */
+  _consent: ConsentState
 }
 
 /**
@@ -57,6 +67,7 @@ export function createEnv(o: CoreOptions): Env | undefined {
     $now: now,
     _random: random,
     $key: o.storageKey || 'desire-path',
+    _consent: 'pending', // until the tracker reads it: nothing is stored before
     _id(ms = now()) {
       return uuid(ms)
     },

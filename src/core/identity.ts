@@ -25,16 +25,20 @@ export const identify = (e: Env, u: string, traits: Properties | undefined): Rec
   return t
 }
 
-/** Forgets the user, with a new anonymousId. */
-export const reset = (e: Env) => set(e, { a: e._id() })
+/** Forgets the user, with a new anonymousId; the next event starts a new session. */
+export const reset = (e: Env) => {
+  set(e, { a: e._id() })
+  write(e, ':session', (e._ses = undefined))
+}
 
 /**
- * The `storage` event. Another tab wrote the identity (two tabs of a fresh profile loading
- * together, an identify or a reset there): take what is stored, so the origin's tabs agree.
- * A clear() elsewhere: keep ours, stored again.
+ * The `storage` event (but consent's). Another tab wrote the identity (two tabs of a fresh
+ * profile loading together, an identify or a reset there) or the session: take what is
+ * stored, so the origin's tabs agree. A clear() elsewhere: keep ours, stored again.
  */
-export const onStorage = (e: Env, ev: Event) => {
-  const k = (ev as StorageEvent).key
+export const storageChanged = (e: Env, ev: StorageEvent) => {
+  const k = ev.key
+  if (k == e.$key + ':session') e._ses = read(e, ':session')
   if (k != null && k != e.$key + ':user') return
   const u = read<User>(e, ':user')
   if (u?.a) e._user = u

@@ -13,5 +13,6 @@ export const storage = (e: Env): Storage | null => (e._ls === undefined ? (e._ls
 /** The stored value of `key + k`; undefined when absent, unreadable or not JSON. */
 export const read = <T>(e: Env, k: string): T | undefined => safe(() => JSON.parse(storage(e)!.getItem(e.$key + k)!)) ?? undefined
 
-/** Stores `v` as JSON, or removes the entry when `v` is falsy; never throws. */
-export const write = (e: Env, k: string, v?: unknown) => safe(() => (v ? storage(e)!.setItem(e.$key + k, JSON.stringify(v)) : storage(e)!.removeItem(e.$key + k)))
+/** Stores `v` as JSON, or removes the entry when `v` is falsy; never throws. Nothing is stored without consent. */
+export const write = (e: Env, k: string, v?: unknown) =>
+  e._consent == 'granted' && safe(() => (v ? storage(e)!.setItem(e.$key + k, JSON.stringify(v)) : storage(e)!.removeItem(e.$key + k)))

@@ -18,8 +18,9 @@ const DEFAULTS = {
   requestTimeout: 30_000,
   storageTimeout: 3_000,
   maxStringLength: 10_000,
+  sessionTimeout: 30 * 6e4,
 }
-const TYPES = { onError: 'function', fetch: 'function', sendBeacon: 'function', now: 'function', random: 'function', storageKey: 'string', writeKey: 'string' }
+const TYPES = { redact: 'function', queryParams: 'object', onError: 'function', fetch: 'function', sendBeacon: 'function', now: 'function', random: 'function', storageKey: 'string', writeKey: 'string' }
 export type Settings = typeof DEFAULTS & { url: string }
 
 const fail = (name: string, want: string, got: unknown): never => {
@@ -37,6 +38,10 @@ export function readOptions(o: CoreOptions, base: string | undefined): Settings 
     if (type && (typeof v != type || !v)) fail(k, 'a ' + type, v)
   }
   if (o.compression != null && o.compression !== 'gzip') fail('compression', '"gzip"', o.compression)
+  if (o.consent != null && !['pending', 'granted', 'denied'].includes(o.consent)) fail('consent', '"pending", "granted" or "denied"', o.consent)
+  for (const k of ['respectGPC', 'sessionMidnight'] as const) if (o[k] != null && typeof o[k] != 'boolean') fail(k, 'a boolean', o[k])
+  if (o.queryParams && !Array.isArray(o.queryParams.allow)) fail('queryParams', '{ allow: [names] }', o.queryParams)
+  if (o.pageviews != null && o.pageviews !== false && o.pageviews !== 'history' && o.pageviews !== 'hash') fail('pageviews', '"history", "hash" or false', o.pageviews)
   if (o.journey != null && !o.$plugin)
     throw new DesirePathError('option', 'option "journey" needs createTracker from "desire-path/journey"')
   // an event must fit in a batch

@@ -1,21 +1,25 @@
 import type { Properties } from '../lib/json.js'
-import { piece, safe } from '../lib/safe.js'
-import type { Flusher } from '../transport/flush.js'
-import type { CoreOptions, CoreTracker, Plugin } from './types.js'
+import { safe } from '../lib/safe.js'
+import { memoryQueue, type MemoryQueue } from '../storage/memory.js'
+import type { ConsentState, CoreOptions, CoreTracker } from './types.js'
 import { createCapture, type Capture } from './capture.js'
-import { createContext, type Context } from './context.js'
-import { createDelivery } from './delivery.js'
-import { createEnv, type Env } from './env.js'
-import { identify, me, reset } from './identity.js'
-import { lifecycle } from './lifecycle.js'
+import { initialConsent, keepConsent, privacySignal, wipe } from './consent.js'
+import { cleanPage, createContext, type Context } from './context.js'
+import { createEnv, type Env, type User } from './env.js'
+import { identify, me, reset, storageChanged } from './identity.js'
 import { inspect } from './inspect.js'
-import { createWriter, openQueue, type TrackerQueue } from './writer.js'
+import { read, write } from './local.js'
+import { watchPages } from './pageviews.js'
+import { createPipeline, type Pipeline } from './pipeline.js'
+import { memoryCaps } from './writer.js'
 
 // The tracker, from its parts, each in its file: env.ts (options, platform pieces, ids),
-// report.ts (errors, drops), local.ts (localStorage), identity.ts, context.ts (every
-// event's context), capture.ts (an event's JSON), writer.ts (the queue, and the writes to
-// it), rescue.ts (what a dying page leaves in localStorage), delivery.ts (sending; the
-// tabs' channel), lifecycle.ts (page events). Here: how they connect, and the public methods.
+// report.ts (errors, drops), local.ts (localStorage), identity.ts, session.ts, consent.ts,
+// context.ts (every event's context; redact.ts cleans its URLs), capture.ts (an event's
+// JSON), pageviews.ts (a single-page app's route changes). pipeline.ts, made while consent
+// is granted, stores and sends: writer.ts (the queue, and the writes to it), rescue.ts (what
+// a dying page leaves in localStorage), delivery.ts (sending; the tabs' channel),
+// lifecycle.ts (page events). Here: how they connect, and the public methods.
 //
 // `/*#__NOINLINE__*/` (here and in the parts), like `reduce_funcs: false` in
 // rollup.config.mjs: the function called stays a function of its own in the build.
@@ -34,48 +38,83 @@ import { createWriter, openQueue, type TrackerQueue } from './writer.js'
 export function createTracker(options: CoreOptions): CoreTracker {
   const e = /*#__NOINLINE__*/ createEnv(options)
   if (!e) return /*#__NOINLINE__*/ inert()
-  const o = e._o
   const ctx = /*#__NOINLINE__*/ createContext(e)
-  const [q, mem, idbf] = /*#__NOINLINE__*/ openQueue(e)
-  const [add, stored, hideWrites] = /*#__NOINLINE__*/ createWriter(e, q, mem, () => flusher)
-  const BC = piece(o.BroadcastChannel, () => (e.$win as { BroadcastChannel?: typeof BroadcastChannel }).BroadcastChannel)
-  const [flusher, online, close] = /*#__NOINLINE__*/ createDelivery(e, q, mem, BC, stored)
+  // While consent is pending (or granted and the pipeline not started): events wait here.
+  const held = /*#__NOINLINE__*/ memoryQueue(memoryCaps(e), e.$now, e._dropped, () => true)
+  let run: Pipeline | undefined
+  let decided = false
+  /**
+   * Consent is read (and the pipeline started) at first use or a task after creation, not
+   * in createTracker(): a page's first localStorage access loads its storage synchronously
+   * (1-8 ms in Chromium). Returns the pipeline, if any.
+   */
+  const pipe = () => {
+    if (!decided) {
+      decided = true
+      if ((e._consent = initialConsent(e)) == 'granted') start()
+      else if (e._consent == 'denied') wipe(e)
+    }
+    return run
+  }
+  setTimeout(pipe)
   const capture = /*#__NOINLINE__*/ createCapture(e, ctx, (rec, derived) => {
-    add(rec)
-    if (!derived) plugin?.$event(rec)
+    const r = pipe()
+    if (r) r._add(rec, derived)
+    else if (e._consent == 'denied') e._dropped('consent', 1)
+    else held._add(rec)
   })
-  const listen = /*#__NOINLINE__*/ lifecycle(
-    e,
-    () => {
-      hideWrites()
-      flusher._unload(mem._all())
-    },
-    flusher._resume,
-    online,
-  )
-  listen(true)
-  const plugin = o.$plugin?.({
-    ...e,
-    $derive(event, props, id, t) {
-      capture('{"type":"track","event":' + JSON.stringify(event), props, 'properties', id, t)
-    },
-    $context: ctx[3], // merge
-    $idb: idbf,
-    $BC: BC,
+  const stages: string[] = []
+  /** Consent is granted: the identity and session made in memory are stored, the pipeline starts, what waited goes in, in order. */
+  const start = () => {
+    e._user = read<User>(e, ':user') || e._user
+    write(e, ':user', e._user)
+    write(e, ':session', e._ses)
+    run = /*#__NOINLINE__*/ createPipeline(e, ctx, capture)
+    const recs = held._all()
+    held._del(recs.map((r) => r.id))
+    recs.forEach((r) => run!._add(r))
+    stages.splice(0).forEach((id) => run!._plugin?.$stage(id))
+  }
+  /** `from` another tab: its decision, not stored again here. */
+  const consent = (c: ConsentState, from?: string) => {
+    pipe()
+    if (c == e._consent || (c == 'granted' && privacySignal(e))) return
+    e._consent = c
+    if (!from) keepConsent(e, c)
+    if (c == 'granted') return start()
+    held._del(held._all().map((r) => r.id))
+    run?._kill()
+    run = undefined
+    wipe(e)
+  }
+  const onStorage = e._guard((ev: StorageEvent) => {
+    if (ev.key == e.$key + ':consent') consent(safe(() => JSON.parse(ev.newValue!)) || 'pending', 'tab')
+    else /*#__NOINLINE__*/ storageChanged(e, ev)
   })
-  // Events left by earlier page loads go out soon after load (not on the first tick,
-  // so the page's own first events still batch up).
-  flusher._schedule(Math.min(e.flushInterval, 1000))
-  return /*#__NOINLINE__*/ methods(e, capture, ctx, flusher, plugin, q, () => {
-    close()
-    listen(false)
-    q._close?.()
+  e.$win?.addEventListener('storage', onStorage)
+  let unwatch: (() => void) | undefined
+  const dp = /*#__NOINLINE__*/ methods(e, capture, ctx, pipe, consent, stages, held, () => {
+    e.$win?.removeEventListener('storage', onStorage)
+    unwatch?.()
+    run?._close()
   })
+  if (e._o.pageviews) unwatch = /*#__NOINLINE__*/ watchPages(e, dp.page, e._o.pageviews == 'hash')
+  return dp
 }
 
 /** The public methods, each guarded: they never throw. `stop()`: the parts' part of shutdown(). */
-function methods(e: Env, capture: Capture, [, pageProps, visit]: Context, flusher: Flusher, plugin: Plugin | undefined, q: TrackerQueue, stop: () => void): CoreTracker {
+function methods(
+  e: Env,
+  capture: Capture,
+  [, pageProps, visit]: Context,
+  pipe: () => Pipeline | undefined,
+  consent: (c: ConsentState) => void,
+  stages: string[],
+  held: MemoryQueue,
+  stop: () => void,
+): CoreTracker {
   const { _invalid: invalid, _guard: guard } = e
+  const plugin = () => pipe()?._plugin
   return {
     track: guard((event: string, properties?: Properties) =>
       typeof event == 'string' && event
@@ -84,11 +123,12 @@ function methods(e: Env, capture: Capture, [, pageProps, visit]: Context, flushe
     ),
     page: guard((properties?: Properties) => {
       visit()
+      e._lastPage = e.$loc.href
       const name = properties?.name
       // non-objects go through as they are, for capture() to reject
       capture(
         '{"type":"page"' + (typeof name == 'string' ? ',"name":' + JSON.stringify(name.slice(0, e.maxStringLength)) : ''),
-        properties == null || typeof properties == 'object' ? { ...pageProps(), ...properties } : properties,
+        properties == null || typeof properties == 'object' ? /*#__NOINLINE__*/ cleanPage(e, { ...pageProps(), ...properties }) : properties,
       )
     }),
     identify: guard((userId: string, traits?: Properties) => {
@@ -96,27 +136,34 @@ function methods(e: Env, capture: Capture, [, pageProps, visit]: Context, flushe
       capture('{"type":"identify"', /*#__NOINLINE__*/ identify(e, String(userId), traits), 'traits')
     }),
     reset: guard(() => /*#__NOINLINE__*/ reset(e)),
+    consent(c) {
+      pipe()
+      if (c != null) guard(() => (c == 'granted' || c == 'denied' ? consent(c) : invalid('consent() takes "granted" or "denied"')))()
+      return e._consent
+    },
     on(type, handler) {
       const off = e._on(type, handler)
-      safe(() => plugin?.$listen?.(type))
+      safe(() => plugin()?.$listen?.(type))
       return off
     },
     journey() {
-      return safe(() => plugin?.$journey()) ?? null
+      return safe(() => plugin()?.$journey()) ?? null
     },
-    settled: async () => void (await safe(() => plugin?.$settled())),
-    stage: guard((id: string) => (plugin ? plugin.$stage(id) : e._err('event_invalid', 'stage() needs a journey'))),
-    flush() {
-      return flusher._flush()
+    settled: async () => void (await safe(() => plugin()?.$settled())),
+    // while consent is pending, stage assertions wait with the events
+    stage: guard((id: string) => (pipe() ? (plugin() ? plugin()!.$stage(id) : e._err('event_invalid', 'stage() needs a journey')) : e._consent == 'pending' && stages.push(id))),
+    async flush() {
+      await pipe()?._flusher._flush()
     },
     async shutdown() {
       if (e._stopped) return
-      await plugin?.$stop()
-      await flusher._flush()
+      const p = pipe()
+      await p?._plugin?.$stop()
+      await p?._flusher._flush()
       e._stopped = true
       stop()
     },
-    inspect: () => /*#__NOINLINE__*/ inspect(e, q, flusher),
+    inspect: async () => /*#__NOINLINE__*/ inspect(e, pipe(), held),
     get anonymousId() {
       return me(e).a
     },
@@ -145,7 +192,8 @@ function inert(): CoreTracker {
     stage: no,
     flush: done,
     shutdown: done,
-    inspect: async () => ({ storage: 'memory', waiting: 0, inFlight: 0, flushing: false, sent: 0, dropped: {}, lastError: null, options: {} as CoreOptions }),
+    consent: () => 'denied',
+    inspect: async () => ({ storage: 'memory', waiting: 0, inFlight: 0, flushing: false, sent: 0, dropped: {}, consent: 'denied', lastError: null, options: {} as CoreOptions }),
     anonymousId: '',
     userId: undefined,
   }

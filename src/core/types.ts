@@ -6,6 +6,12 @@ import type { DropReason, StoredEvent } from '../storage/queue.js'
 // through which desire-path/journey (compose/) adds stages and nudges. Nothing here knows
 // what a journey is: a plugin brings its own snapshot type and events.
 
+/**
+ * Consent to store and send: `pending` keeps events in memory only (nothing stored, no
+ * request) until `granted`; `denied` drops them and keeps nothing.
+ */
+export type ConsentState = 'pending' | 'granted' | 'denied'
+
 /** Payload of the `dropped` event. */
 export interface Dropped {
   reason: DropReason
@@ -56,6 +62,8 @@ export interface Inspection {
   sent: number
   /** events dropped since the tracker was created, by reason */
   dropped: Partial<Record<DropReason, number>>
+  /** consent now (`denied` too when Global Privacy Control or Do Not Track is on and respected) */
+  consent: ConsentState
   /** the last error reported (also reported to `onError`), with its time (ms) */
   lastError: { code: ErrorCode; message: string; at: number } | null
   /** the options as given to `createTracker` (the `journey` definition among them, for a tool to validate in full) */
@@ -123,6 +131,43 @@ export interface CoreOptions<Snapshot = unknown> {
   onError?: ((error: DesirePathError) => void) | undefined
   /** Use IndexedDB only when `true` (default); `false` keeps the queue in memory. */
   persist?: boolean | undefined
+  /**
+   * Page views of a single-page app, sent by the tracker: `'history'` sends the page view of
+   * the page it starts on and one for each route change (History API, Navigation API where
+   * there is one): one per distinct URL, hash changes aside; `'hash'` counts changes of the
+   * fragment too (hash routers). Off by default here (call `page()` yourself); on in the
+   * script-tag build. @example pageviews: 'history'
+   */
+  pageviews?: 'history' | 'hash' | false | undefined
+  /**
+   * Consent for a visitor who has not decided yet (a decision given through
+   * `dp.consent()` is kept in localStorage and wins on later loads). `'pending'`: nothing
+   * is stored (IndexedDB, localStorage, cookies) and nothing sent until `dp.consent('granted')`;
+   * events wait in memory. Default `'granted'`. @example consent: 'pending'
+   */
+  consent?: ConsentState | undefined
+  /**
+   * With Global Privacy Control (`navigator.globalPrivacyControl`) or Do Not Track on,
+   * the tracker acts as if consent were `'denied'` (default `true`). Pass `false` only when
+   * you have your own legal basis for tracking these visitors. @example respectGPC: false
+   */
+  respectGPC?: boolean | undefined
+  /** A session ends after this long without activity, in ms (default 30 minutes). @example sessionTimeout: 30 * 60_000 */
+  sessionTimeout?: number | undefined
+  /** Sessions also end at midnight, the customer's local time. @example sessionMidnight: true */
+  sessionMidnight?: boolean | undefined
+  /**
+   * Strict URLs: only these query (and fragment) parameters are kept in `url`, `referrer`
+   * and `search`, besides UTM parameters and click ids (always kept). Without it,
+   * parameters with secret names are removed and secret-looking values masked.
+   * @example queryParams: { allow: ['q', 'page'] }
+   */
+  queryParams?: { allow: string[] } | undefined
+  /**
+   * Runs on every event before it is stored: return the event (changed or not), or `null`
+   * to drop it. @example redact: (e) => (e.properties?.ssn ? null : e)
+   */
+  redact?: ((event: TrackedEvent) => TrackedEvent | null) | undefined
   /** Journeys need `createTracker` from `desire-path/journey` (the core rejects this option). */
   journey?: unknown
   /** @internal the slot `desire-path/journey` plugs into */
@@ -165,8 +210,19 @@ export interface CoreTracker<Events extends CoreEvents = CoreEvents, Snapshot = 
    * @example dp.identify('user-42', { role: 'admin' })
    */
   identify(userId: string, traits?: Properties): void
-  /** Forgets the user and traits and starts a new anonymousId (on logout). @example dp.reset() */
+  /** Forgets the user and traits and starts a new anonymousId and session (on logout). @example dp.reset() */
   reset(): void
+  /**
+   * Sets consent, or (without an argument) tells it. `'granted'`: events kept while
+   * pending are stored and sent, in order. `'denied'`: they are dropped; after a grant
+   * (revocation), requests stop at once and everything desire-path stored for the origin
+   * (queue, identity, session, journey and nudge memory) is deleted. The decision is kept
+   * for later loads and the origin's other tabs follow it. With Global Privacy Control or
+   * Do Not Track respected, consent stays `'denied'`.
+   * @returns consent now
+   * @example dp.consent('granted')
+   */
+  consent(state?: 'granted' | 'denied'): ConsentState
   /**
    * Subscribes to `error`, `sent` or `dropped`.
    * @returns an unsubscribe function
@@ -232,6 +288,8 @@ export interface Core {
   $BC: typeof BroadcastChannel | undefined
   $loc: Location
   $has(type: string): boolean
+  /** the id of the session now (session.ts), shared by the origin's tabs */
+  $session(): number | undefined
 }
 /** @internal What the core asks of a plugin. */
 export interface Plugin<Snapshot = unknown> {

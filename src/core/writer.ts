@@ -2,7 +2,7 @@ import { piece, safe } from '../lib/safe.js'
 import { idbQueue } from '../storage/db.js'
 import { fallbackQueue } from '../storage/fallback.js'
 import { memoryQueue, type MemoryQueue } from '../storage/memory.js'
-import type { Queue, StoredEvent } from '../storage/queue.js'
+import type { OnError, Queue, StoredEvent } from '../storage/queue.js'
 import type { Flusher } from '../transport/flush.js'
 import type { Env } from './env.js'
 import { clearRescue, saveRescue, startRescue } from './rescue.js'
@@ -15,22 +15,33 @@ const KEEP_BYTES = 128_000
 /** @internal The queue: IndexedDB until it fails, then memory. */
 export type TrackerQueue = Queue & { _memory(): boolean }
 
+/** Caps of a queue in memory, in the heap: smaller defaults (explicit options rule). */
+export const memoryCaps = (e: Env) => ({ _events: e._o.maxQueueEvents || 10_000, _bytes: e._o.maxQueueBytes || 10_000_000, _age: e.maxEventAge })
+
 /**
  * The queue, IndexedDB with memory behind it; the memory queue, which holds every event
  * this tab captured and nobody acknowledged (IndexedDB reports its own drops); and the
- * `indexedDB` used, if any.
+ * `indexedDB` used, if any: through `live()`, as errors are, so that once consent is
+ * withdrawn no open recreates what was deleted, and nothing is reported.
  */
-export function openQueue(e: Env): [TrackerQueue, MemoryQueue, IDBFactory | undefined] {
+export function openQueue(e: Env, live: () => boolean): [TrackerQueue, MemoryQueue, IDBFactory | undefined] {
   const o = e._o
   const caps = { _events: e.maxQueueEvents, _bytes: e.maxQueueBytes, _age: e.maxEventAge }
-  const idbf = o.persist === false ? undefined : piece(o.indexedDB, () => e.$win!.indexedDB)
-  // in memory mode the queue is in the heap: smaller default caps (explicit options rule)
-  const memCaps = { ...caps, _events: o.maxQueueEvents || 10_000, _bytes: o.maxQueueBytes || 10_000_000 }
-  const mem = /*#__NOINLINE__*/ memoryQueue(memCaps, e.$now, e._dropped, () => q._memory())
+  const real = o.persist === false ? undefined : piece(o.indexedDB, () => e.$win!.indexedDB)
+  const idbf =
+    real &&
+    ({
+      open(n: string, v?: number) {
+        if (!live()) throw Error('consent withdrawn')
+        return real.open(n, v)
+      },
+    } as IDBFactory)
+  const err: OnError = (...a) => live() && e._err(...a)
+  const mem = /*#__NOINLINE__*/ memoryQueue(memoryCaps(e), e.$now, e._dropped, () => q._memory())
   const idb = idbf && safe(() => /*#__NOINLINE__*/ idbQueue(idbf, e.$key, e.storageTimeout, caps, e.$now, e._dropped))
-  const q = /*#__NOINLINE__*/ fallbackQueue(idb, mem, e._err)
+  const q = /*#__NOINLINE__*/ fallbackQueue(idb, mem, err)
   // missing or throwing `indexedDB` (private modes, sandboxed frames): the host should know
-  if (!idb && o.persist !== false) e._err('storage_fallback', 'IndexedDB unavailable, using memory')
+  if (!idb && o.persist !== false) err('storage_fallback', 'IndexedDB unavailable, using memory')
   return [q, mem, idbf]
 }
 

@@ -29,7 +29,5 @@ export function identityPanel(into: HTMLElement, v: View): void {
   const dl = add(into, 'dl')
   row(dl, 'anonymousId', prop(v.t, 'anonymousId') || 'unknown', 'anonymous-id')
   row(dl, 'userId', prop(v.t, 'userId') || 'none (not identified)', 'user-id')
-  // consent options come later (a later issue): read it from inspect() once it is there
-  const c = (v._ins as { consent?: unknown } | null)?.consent
-  row(dl, 'Consent', c == null ? 'granted (default)' : typeof c == 'string' ? c : JSON.stringify(c), 'consent')
+  row(dl, 'Consent', v._ins?.consent || 'unknown', 'consent')
 }

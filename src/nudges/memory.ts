@@ -36,8 +36,8 @@ export interface NudgeMemory {
   c: Record<string, [number, number]>
   /** every show, [time, nudge id], as far back as the longest cap period */
   log: [number, string][]
-  /** the session: start, last activity, shows per nudge */
-  ses: { at: number; last: number; n: Record<string, number> }
+  /** the session: start, last activity, shows per nudge, the tracker's session id */
+  ses: { at: number; last: number; n: Record<string, number>; id?: number | undefined }
   /** snoozed until, and how many times */
   snz: Record<string, [number, number]>
   /** done for good (dismissed, completed, goal reached): when */
@@ -72,8 +72,10 @@ export interface Policy {
    * Decides which nudges to offer now. Pure: the same inputs give the same decisions.
    * @param page this tab's path; @param tab this tab's id
    * @param cant '' if this tab can show a nudge now, else why not (`no handler`, `hidden`)
+   * @param session the tracker's session id (`context.session.id`); without one (a replay
+   * in Node), 30 minutes without an evaluation end a session
    */
-  evaluate(m: NudgeMemory | undefined, s: JourneyState, snap: JourneySnapshot, now: number, tab: string, page: string | undefined, cant: NudgeReason | ''): Decided
+  evaluate(m: NudgeMemory | undefined, s: JourneyState, snap: JourneySnapshot, now: number, tab: string, page: string | undefined, cant: NudgeReason | '', session?: number): Decided
   /** An ack of an offer (or `release`: not shown in time; `leave`: the tab goes away). */
   ack(m: NudgeMemory | undefined, s: JourneyState, kind: AckKind, id: string, now: number, tab: string, arg?: JsonValue): { m: NudgeMemory; derived: DerivedEvent[] }
 }

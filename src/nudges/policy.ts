@@ -8,7 +8,7 @@ import type { NudgeReason, NudgeStatus } from './types.js'
 
 export type { AckKind, Decided, NudgeMemory, Offer, Policy } from './memory.js'
 
-/** 30 minutes without any activity end a session. */
+/** Without the tracker's session id: 30 minutes without any activity end a session. */
 const SESSION = 30 * 6e4
 /** An offer the host does not mark shown within this long is released, not counted. */
 export const OFFER_TIMEOUT = 5000
@@ -81,12 +81,13 @@ export function createPolicy(def: JourneyDefinition, engine: Engine): Policy {
   }
 
   return {
-    evaluate(m0, s, snap, now, tab, page, cant) {
+    evaluate(m0, s, snap, now, tab, page, cant, session) {
       const m = copy(m0)
       const derived: DerivedEvent[] = []
       const offers: Offer[] = []
       const status: NudgeStatus[] = []
-      if (now - m.ses.last > SESSION) m.ses = { at: now, last: now, n: {} }
+      // per-session limits count in the tracker's session, the one on every event
+      if (session ? session != m.ses.id : now - m.ses.last > SESSION) m.ses = { at: now, last: now, n: {}, id: session }
       m.ses.last = now
       // offers not marked shown in time are released; shows nobody closed, forgotten
       for (const [id, l] of Object.entries(m.live)) if (l.shown ? now - l.shown > STALE : now - l.at > OFFER_TIMEOUT) delete m.live[id]

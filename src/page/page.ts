@@ -20,7 +20,8 @@ type Methods = Record<string, (...a: unknown[]) => unknown>
  * they are kept with their time. The calls the snippet's stub kept are replayed first, in
  * order, each with the time it was made (events carry that timestamp). Without an init
  * there, the data attributes of the build's own script tag (`me`) configure it:
- * `data-endpoint`, `data-write-key`, `data-journey` (a URL), and a page view is sent
+ * `data-endpoint`, `data-write-key`, `data-journey` (a URL), and page views are sent (the
+ * first and those of route changes, as with `pageviews: 'history'`, the default here)
  * unless `data-page="false"`. Clicks in `[data-dp-event]` elements are tracked.
  * `ready(tracker)`: it exists. `load(file)` loads a file from beside the build: with nudges
  * in the definition, desire-path-nudges.iife.js (their policy) before the tracker starts.
@@ -62,7 +63,8 @@ export function installPage(api: PageApi, doc: Document, me: HTMLOrSVGScriptElem
       return void load('desire-path-nudges.iife.js').then(go, go)
     }
     try {
-      tracker = createTracker({ ...o, journey: journey as TrackerOptions['journey'], now: () => replay.at ?? (o.now || Date.now)() })
+      // a script-tag page is often a single-page app: its route changes are page views
+      tracker = createTracker({ ...o, pageviews: o.pageviews ?? 'history', journey: journey as TrackerOptions['journey'], now: () => replay.at ?? (o.now || Date.now)() })
     } catch (e) {
       return report(e as DesirePathError)
     }
@@ -90,10 +92,8 @@ export function installPage(api: PageApi, doc: Document, me: HTMLOrSVGScriptElem
   delete api.$q
   early.forEach(call)
   const d = me?.dataset
-  if (!given && d?.endpoint) {
-    init({ endpoint: d.endpoint, writeKey: d.writeKey, journey: d.journey })
-    if (d.page != 'false') (api as Methods).page!()
-  }
+  // the page view (and those of route changes) unless data-page="false"
+  if (!given && d?.endpoint) init({ endpoint: d.endpoint, writeKey: d.writeKey, journey: d.journey, pageviews: d.page != 'false' && 'history' })
   // tagged touchpoints: a click in an element with data-dp-event="CTA Clicked" tracks that
   // event, with its other data-dp-* attributes as properties (data-dp-cta="pricing": cta)
   doc.addEventListener(

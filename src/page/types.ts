@@ -26,7 +26,7 @@ export const MAX_CALLS = 1000
  * The stub's methods, as the build replays them: `on` returns an unsubscribe, and the
  * ones after it (`flush`, `settled`, `shutdown`) promises. A string: a smaller snippet.
  */
-export const METHOD_LIST = 'init track page identify reset stage devtools on flush settled shutdown'
+export const METHOD_LIST = 'init track page identify reset stage consent devtools on flush settled shutdown'
 export const METHODS = METHOD_LIST.split(' ')
 /** index of `on` in METHODS */
-export const ON = 7
+export const ON = 8

@@ -8,7 +8,7 @@ export interface StoredEvent {
 }
 
 /** Why events were dropped. */
-export type DropReason = 'invalid' | 'too_large' | 'rejected' | 'queue_full' | 'expired'
+export type DropReason = 'invalid' | 'too_large' | 'rejected' | 'queue_full' | 'expired' | 'consent' | 'redacted'
 
 /** Caps applied by every queue implementation. @internal */
 export interface Caps {

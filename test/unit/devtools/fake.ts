@@ -58,6 +58,7 @@ export const INSPECTION: Inspection = {
   inFlight: 0,
   flushing: true,
   sent: 5,
+  consent: 'granted',
   dropped: { too_large: 1 },
   lastError: { code: 'delivery_failed', message: '[desire-path] 503 from the collector', at: NOW - 6e4 },
   options: { endpoint: 'https://collector.test/v1/batch', journey: DEF },

@@ -144,7 +144,7 @@ describe('Queue and Identity panels', () => {
     $('tab-identity').click()
     await vi.waitFor(() => expect(text('anonymous-id')).toBe('anon-1'))
     expect(text('user-id')).toBe('user-42')
-    expect(text('consent')).toBe('granted (default)')
+    expect(text('consent')).toBe('granted')
   })
 
   it('reads consent from inspect() once it has one', async () => {

@@ -23,7 +23,8 @@ afterEach(async () => {
 })
 
 /** the options a test page passes to init: the msw collector, sent at once */
-const options = (extra: Api = {}) => ({ endpoint: ENDPOINT, flushAt: 1, flushInterval: 10, storageKey: 'dp-' + Math.random(), ...extra })
+// page views are on by default in the script-tag build: off here, but where a test is about them
+const options = (extra: Api = {}) => ({ endpoint: ENDPOINT, flushAt: 1, flushInterval: 10, storageKey: 'dp-' + Math.random(), pageviews: false, ...extra })
 
 describe('the snippet', () => {
   it('defines a stub at once and loads the build async, with its SRI hash', async () => {
@@ -139,8 +140,11 @@ describe('the build, as the page\'s one tracker', () => {
     const current = vi.spyOn(document, 'currentScript', 'get').mockReturnValue(tag)
     await build()
     current.mockRestore()
-    await w.desirePath!.flush()
-    await vi.waitFor(() => expect(wire.accepted.map((e) => e.type)).toEqual(['page']))
+    // the page view is the tracker's (pageviews), made a task after it starts
+    await vi.waitFor(async () => {
+      await w.desirePath!.flush()
+      expect(wire.accepted.map((e) => e.type)).toEqual(['page'])
+    })
     expect(wire.requests[0]!.writeKey).toBe('wk_test')
   })
 
@@ -247,6 +251,19 @@ describe('the build, as the page\'s one tracker', () => {
     await w.desirePath!.settled()
     expect(w.desirePath!.journey()?.stage).toBe('visitor')
     expect(w.desirePath!.journey()?.nudges).toBeUndefined()
+  })
+
+  it("sends the page view and those of route changes by default (pageviews: 'history'), once each, even when the page calls page() too", async () => {
+    const wire = collector()
+    await build()
+    w.desirePath!.init(options({ pageviews: undefined }))
+    w.desirePath!.page() // what pages did before: no second page view of the same URL
+    await vi.waitFor(() => expect(wire.accepted.map((e) => e.type)).toEqual(['page']))
+    const first = location.href
+    history.pushState(null, '', '/pricing?plan=pro')
+    await vi.waitFor(() => expect(wire.accepted.map((e) => e.properties?.path)).toEqual([new URL(first).pathname, '/pricing']))
+    expect(wire.accepted[1]!.properties!.referrer).toBe(first)
+    history.replaceState(null, '', first)
   })
 
   it('tracks clicks on elements tagged data-dp-event, with their data-dp-* properties', async () => {
