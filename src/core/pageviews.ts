@@ -1,3 +1,4 @@
+import { safe } from '../lib/safe.js'
 import type { Env } from './env.js'
 
 // A single-page app's page views. A route change is heard where it happens: the Navigation
@@ -42,7 +43,7 @@ export function watchPages(e: Env, page: () => void, hash: boolean): () => void 
       later()
       return r
     }
-    h![k] = f
+    safe(() => (h![k] = f)) // a frozen history: route changes are heard by popstate only
     return () => h![k] == f && (h![k] = orig)
   })
   listen('addEventListener')

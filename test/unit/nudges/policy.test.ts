@@ -47,8 +47,8 @@ function setup(nudges: Partial<NudgeDef>[], policy?: NudgePolicy) {
       s = foldAll(engine, events.map(([name, t, x]) => ev(name, t, x)), false, s).state
     },
     /** evaluates at `now` in `tab`, keeping the memory */
-    run(now: number, o: { tab?: string; page?: string; cant?: 'no handler' | 'hidden' } = {}): Decided {
-      const r = p.evaluate(m, s, engine.snapshot(s, now), now, o.tab ?? 'tab1', o.page ?? '/', o.cant ?? '')
+    run(now: number, o: { tab?: string; page?: string; cant?: 'no handler' | 'hidden'; session?: number } = {}): Decided {
+      const r = p.evaluate(m, s, engine.snapshot(s, now), now, o.tab ?? 'tab1', o.page ?? '/', o.cant ?? '', o.session)
       m = r.memory
       return r
     },
@@ -193,6 +193,23 @@ describe('nudge policy', () => {
     // three shows in the week: everything is capped, in every session, until the week is over
     expect(w.why(show(T0 + 2 * D))).toEqual({ a: 'cap', b: 'cap', c: 'cap' })
     expect(w.offered(show(T0 + 7 * D + 1)).sort()).toEqual(['a', 'c'])
+  })
+
+  it("per-session limits count in the tracker's session (context.session.id) when there is one, not in 30 minutes of evaluations", () => {
+    const w = setup([{ frequency: { perSession: 1 }, dismiss: { snooze: 'PT1S', maxSnoozes: 99 } }])
+    const cycle = (t: number, session: number) => {
+      const r = w.run(t, { session })
+      if (r.offers[0]) {
+        w.ack('shown', 'n0', t)
+        w.ack('dismissed', 'n0', t)
+      }
+      return r
+    }
+    expect(w.offered(cycle(T0, 1))).toEqual(['n0'])
+    // hours later, still the tracker's session 1 (another tab kept it alive): capped
+    expect(w.why(cycle(T0 + 3 * H, 1))).toEqual({ n0: 'cap' })
+    // a minute later, a new session (a reset, midnight, a shorter sessionTimeout): shown again
+    expect(w.offered(cycle(T0 + 3 * H + 6e4, 2))).toEqual(['n0'])
   })
 
   it("frequency: a nudge's own max shows, shows per session and interval", () => {
