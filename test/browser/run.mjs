@@ -33,6 +33,7 @@ const SCENARIOS = [
   { file: 'nudge-xss.mjs', timeout: 120_000 },
   { file: 'snippet.mjs', timeout: 90_000 },
   { file: 'devtools.mjs', timeout: 90_000 },
+  { file: 'vitals.mjs', timeout: 60_000 },
 ]
 
 if (!existsSync(IIFE)) {
