@@ -47,7 +47,10 @@ const cleanQuery = (q: string, allow?: string[]) =>
     .join('&')
 
 /** `?query`, or '' when nothing is left. */
-const search = (q: string, allow?: string[]) => ((q = cleanQuery(q, allow)) ? '?' + q : '')
+const search = (q: string, allow?: string[]) => {
+  const kept = cleanQuery(q, allow)
+  return kept && '?' + kept
+}
 
 /**
  * A URL, absolute or relative, or a bare `?query`, safe to store: credentials in its
