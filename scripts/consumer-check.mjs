@@ -45,7 +45,8 @@ import { createTracker as createJourneyTracker, type JourneySnapshot, type Stage
 import { validateDefinition } from 'desire-path/journey/validate'
 import { renderNudges } from 'desire-path/nudges'
 import { attachDevtools, type DevtoolsOptions } from 'desire-path/devtools'
-import type { Inspection } from 'desire-path'
+import { captureVitals } from 'desire-path/vitals'
+import type { ConsentState, Inspection } from 'desire-path'
 ${jsonImport}
 
 declare const env: { WRITE_KEY: string | undefined }
@@ -81,6 +82,20 @@ console.log(inspection.waiting, inspection.storage, inspection.lastError?.code)
 const devtools: DevtoolsOptions = { open: false, storage: null }
 attachDevtools(jp, devtools)()
 attachDevtools(dp)()
+const stopVitals: () => void = captureVitals(jp, { metrics: ['INP', 'LCP'] })
+stopVitals()
+const careful = createTracker({
+  endpoint: '/v1/batch',
+  consent: 'pending',
+  respectGPC: true,
+  sessionTimeout: 60_000,
+  sessionMidnight: true,
+  pageviews: 'history',
+  queryParams: { allow: ['q'] },
+  redact: (e) => (e.event == 'Debug' ? null : e),
+})
+const state: ConsentState = careful.consent('granted')
+console.log(state, (await careful.inspect()).consent)
 await dp.flush()
 await dp.shutdown()
 `
@@ -104,6 +119,8 @@ step('every entry imports in Node (no DOM: an inert tracker)', () => {
     const v = await import('desire-path/journey/validate')
     await import('desire-path/nudges')
     const d = await import('desire-path/devtools')
+    const vitals = await import('desire-path/vitals')
+    if (vitals.captureVitals({})() !== undefined) throw new Error('desire-path/vitals')
     if (typeof d.attachDevtools != 'function' || d.attachDevtools({}) () !== undefined) throw new Error('desire-path/devtools')
     const dp = createTracker({ endpoint: '/v1/batch' })
     dp.track('x')

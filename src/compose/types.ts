@@ -44,6 +44,6 @@ export interface TrackerOptions extends Omit<CoreOptions<JourneySnapshot>, 'jour
 export type Tracker = CoreTracker<TrackerEvents, JourneySnapshot>
 
 export type { StageChange } from '../journey/types.js'
-export type { Dropped, Inspection, Sent, TrackedEvent } from '../core/types.js'
+export type { ConsentState, Dropped, Inspection, Sent, TrackedEvent } from '../core/types.js'
 export type { DropReason } from '../storage/queue.js'
 export type { JsonValue, Properties } from '../lib/json.js'

@@ -26,5 +26,6 @@ export type {
   DropReason,
   Sent,
   Inspection,
+  ConsentState,
   StageChange,
 } from '../compose/types.js'

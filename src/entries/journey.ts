@@ -5,7 +5,7 @@
 export { createTracker } from '../compose/tracker.js'
 export { createEngine, foldAll, detId } from '../journey/engine.js'
 export type { Engine, JourneyState, DerivedEvent, Transition, Signal, Step } from '../journey/engine.js'
-export type { JourneySnapshot, Tracker, TrackerOptions, TrackerEvents, JourneyJson, Inspection } from '../compose/types.js'
+export type { JourneySnapshot, Tracker, TrackerOptions, TrackerEvents, JourneyJson, Inspection, ConsentState } from '../compose/types.js'
 export type { JourneyEvent } from '../journey/rules.js'
 export { parseDuration } from '../journey/duration.js'
 export { matchPath } from '../journey/pattern.js'

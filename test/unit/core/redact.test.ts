@@ -14,6 +14,12 @@ describe('cleanUrl: what may leave the page in a URL', () => {
       .toBe('https://a.example/p?q=1')
     expect(cleanUrl('/reset?reset_token=abc')).toBe('/reset')
   })
+  it('removes every secret name the README lists', () => {
+    const names = 'token access_token refresh_token id_token auth auth_token authorization password passwd pwd pass secret client_secret key api_key apikey api-key session session_id sessionid sid code otp email mail e-mail phone ssn signature sig jwt credentials csrf_token reset_token'.split(' ')
+    for (const n of names) expect(cleanUrl(`/p?${n}=v&ok=1`), n).toBe('/p?ok=1')
+    for (const n of ['keyword', 'sidebar', 'author', 'country_code', 'monkey', 'passage', 'codex', 'tokenizer']) expect(cleanUrl(`/p?${n}=v`), n).toBe(`/p?${n}=v`)
+  })
+
   it('masks values that look like an e-mail address, a JWT or a long random token, whatever their name', () => {
     expect(cleanUrl(`https://a.example/p?who=bob%40example.com&t=${JWT}&x=${TOKEN}&ok=hello`)).toBe('https://a.example/p?who=redacted&t=redacted&x=redacted&ok=hello')
     expect(cleanUrl('https://a.example/p?h=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08')).toBe('https://a.example/p?h=redacted')
