@@ -46,6 +46,7 @@ import { validateDefinition } from 'desire-path/journey/validate'
 import { renderNudges } from 'desire-path/nudges'
 import { attachDevtools, type DevtoolsOptions } from 'desire-path/devtools'
 import { captureVitals } from 'desire-path/vitals'
+import { consentModeConsent, tcfConsent } from 'desire-path/consent'
 import type { ConsentState, Inspection } from 'desire-path'
 ${jsonImport}
 
@@ -94,6 +95,8 @@ const careful = createTracker({
   queryParams: { allow: ['q'] },
   redact: (e) => (e.event == 'Debug' ? null : e),
 })
+const stops: (() => void)[] = [tcfConsent(careful, { purposes: [1, 8, 9, 10] }), consentModeConsent(careful)]
+stops.forEach((stop) => stop())
 const state: ConsentState = careful.consent('granted')
 console.log(state, (await careful.inspect()).consent)
 await dp.flush()
@@ -121,6 +124,9 @@ step('every entry imports in Node (no DOM: an inert tracker)', () => {
     const d = await import('desire-path/devtools')
     const vitals = await import('desire-path/vitals')
     if (vitals.captureVitals({})() !== undefined) throw new Error('desire-path/vitals')
+    const consent = await import('desire-path/consent')
+    consent.tcfConsent({})()
+    consent.consentModeConsent({})()
     if (typeof d.attachDevtools != 'function' || d.attachDevtools({}) () !== undefined) throw new Error('desire-path/devtools')
     const dp = createTracker({ endpoint: '/v1/batch' })
     dp.track('x')
