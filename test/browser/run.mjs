@@ -34,6 +34,8 @@ const SCENARIOS = [
   { file: 'snippet.mjs', timeout: 90_000 },
   { file: 'devtools.mjs', timeout: 90_000 },
   { file: 'vitals.mjs', timeout: 60_000 },
+  { file: 'privacy-consent.mjs', timeout: 90_000 },
+  { file: 'privacy-redaction.mjs', timeout: 90_000 },
 ]
 
 if (!existsSync(IIFE)) {
