@@ -183,6 +183,37 @@ describe('revoking consent (denied after granted)', () => {
     expect(c.accepted.filter((e) => e.event != 'Control')).toHaveLength(1)
   })
 
+  it('two tabs waiting for consent: the grant in one gives the other its identity, for what waited there too', async () => {
+    const c = collector()
+    const factory = new IDBFactory()
+    const one = tracker({ consent: 'pending', indexedDB: factory })
+    const two = tracker({ consent: 'pending', indexedDB: factory })
+    one.dp.track('In One')
+    two.dp.track('In Two')
+    expect(one.dp.anonymousId).not.toBe(two.dp.anonymousId) // each made its own, in memory
+    one.dp.consent('granted')
+    // what the other tab hears, in the order the granting tab wrote it
+    for (const key of ['desire-path:user', 'desire-path:session', 'desire-path:consent']) window.dispatchEvent(new StorageEvent('storage', { key, newValue: localStorage.getItem(key) }))
+    expect(two.dp.consent()).toBe('granted')
+    two.dp.track('Later In Two')
+    await Promise.all([one.dp.flush(), two.dp.flush()])
+    await until(() => c.accepted.length == 3)
+    expect(new Set(c.accepted.map((e) => e.anonymousId))).toEqual(new Set([one.dp.anonymousId]))
+    expect(new Set(c.accepted.map((e) => e.context.session.id)).size).toBe(1)
+  })
+
+  it('a removed consent entry (another script) changes nothing', async () => {
+    const c = collector()
+    const { dp } = tracker()
+    dp.consent('granted')
+    localStorage.removeItem('desire-path:consent')
+    window.dispatchEvent(new StorageEvent('storage', { key: 'desire-path:consent', newValue: null }))
+    expect(dp.consent()).toBe('granted')
+    dp.track('Still')
+    await dp.flush()
+    await until(() => c.accepted.length == 1)
+  })
+
   it('a grant after a revocation starts afresh: a new anonymousId, nothing of before resent', async () => {
     const c = collector()
     const { dp } = tracker()

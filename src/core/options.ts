@@ -20,7 +20,13 @@ const DEFAULTS = {
   maxStringLength: 10_000,
   sessionTimeout: 30 * 6e4,
 }
-const TYPES = { redact: 'function', queryParams: 'object', onError: 'function', fetch: 'function', sendBeacon: 'function', now: 'function', random: 'function', storageKey: 'string', writeKey: 'string' }
+const TYPES = { redact: 'function', queryParams: 'object', onError: 'function', fetch: 'function', sendBeacon: 'function', now: 'function', random: 'function', storageKey: 'string', writeKey: 'string', respectGPC: 'boolean', sessionMidnight: 'boolean' }
+/** Options that take one of a few values: the values, and how the error names them. */
+const ONE_OF: Record<string, [unknown[], string]> = {
+  compression: [['gzip'], '"gzip"'],
+  consent: [['pending', 'granted', 'denied'], '"pending", "granted" or "denied"'],
+  pageviews: [['history', 'hash', false], '"history", "hash" or false'],
+}
 export type Settings = typeof DEFAULTS & { url: string }
 
 const fail = (name: string, want: string, got: unknown): never => {
@@ -35,13 +41,12 @@ export function readOptions(o: CoreOptions, base: string | undefined): Settings 
     if (v == null) continue // a null platform piece means "none"
     if (k in DEFAULTS) s[k as keyof typeof DEFAULTS] = typeof v == 'number' && v > 0 && v < Infinity ? v : fail(k, 'a positive number', v)
     const type = TYPES[k as keyof typeof TYPES]
-    if (type && (typeof v != type || !v)) fail(k, 'a ' + type, v)
+    // an empty string is no key (false is a boolean)
+    if (type && (typeof v != type || v === '')) fail(k, 'a ' + type, v)
+    const one = ONE_OF[k]
+    if (one && !one[0].includes(v)) fail(k, one[1], v)
   }
-  if (o.compression != null && o.compression !== 'gzip') fail('compression', '"gzip"', o.compression)
-  if (o.consent != null && !['pending', 'granted', 'denied'].includes(o.consent)) fail('consent', '"pending", "granted" or "denied"', o.consent)
-  for (const k of ['respectGPC', 'sessionMidnight'] as const) if (o[k] != null && typeof o[k] != 'boolean') fail(k, 'a boolean', o[k])
   if (o.queryParams && !Array.isArray(o.queryParams.allow)) fail('queryParams', '{ allow: [names] }', o.queryParams)
-  if (o.pageviews != null && o.pageviews !== false && o.pageviews !== 'history' && o.pageviews !== 'hash') fail('pageviews', '"history", "hash" or false', o.pageviews)
   if (o.journey != null && !o.$plugin)
     throw new DesirePathError('option', 'option "journey" needs createTracker from "desire-path/journey"')
   // an event must fit in a batch

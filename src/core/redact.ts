@@ -36,21 +36,13 @@ export const cleanPath = (path: string): string =>
 const cleanQuery = (q: string, allow?: string[]) =>
   q
     .split('&')
-    .filter((p) => {
-      const n = decode(p.split('=')[0]!).toLowerCase().replace(/-/g, '_')
-      return CAMPAIGN.test(n) || (!SECRET.test(n) && (!allow || allow.includes(n)))
-    })
-    .map((p) => {
-      const i = p.indexOf('=')
-      return i < 0 || CAMPAIGN.test(p.slice(0, i).toLowerCase()) || !secretValue(p.slice(i + 1)) ? p : p.slice(0, i + 1) + 'redacted'
+    .flatMap((p) => {
+      const [raw = '', value] = p.split(/=(.*)/s)
+      const n = decode(raw).toLowerCase().replace(/-/g, '_')
+      if (!CAMPAIGN.test(n) && (SECRET.test(n) || (allow && !allow.includes(n)))) return []
+      return value == null || CAMPAIGN.test(raw.toLowerCase()) || !secretValue(value) ? p : raw + '=redacted'
     })
     .join('&')
-
-/** `?query`, or '' when nothing is left. */
-const search = (q: string, allow?: string[]) => {
-  const kept = cleanQuery(q, allow)
-  return kept && '?' + kept
-}
 
 /**
  * A URL, absolute or relative, or a bare `?query`, safe to store: credentials in its
@@ -58,13 +50,13 @@ const search = (q: string, allow?: string[]) => {
  * a route and a query: `#/route?a=1` or `#access_token=…`).
  */
 export function cleanUrl(url: string, allow?: string[]): string {
-  const [, origin = '', rest = ''] = /^([a-z][\w+.-]*:\/\/[^/?#]*)?(.*)$/is.exec(url)!
-  const h = rest.indexOf('#')
-  const [path = '', query] = (h < 0 ? rest : rest.slice(0, h)).split(/\?(.*)/s)
-  let frag = h < 0 ? '' : rest.slice(h + 1)
+  /** a query cleaned, after `pre` unless nothing is left; '' when there is none */
+  const part = (q: string | undefined, pre: string) => (q == null ? '' : (q = cleanQuery(q, allow)) && pre + q)
+  const [, origin = '', path, query, frag = ''] = /^([a-z][\w+.-]*:\/\/[^/?#]*)?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/is.exec(url)!
+  let f = ''
   if (frag) {
     const [route = '', fq] = frag.includes('=') && !frag.includes('?') ? ['', frag] : frag.split(/\?(.*)/s)
-    frag = cleanPath(route) + (fq == null ? '' : route ? search(fq, allow) : cleanQuery(fq, allow))
+    f = '#' + cleanPath(route) + part(fq, route && '?')
   }
-  return origin.replace(/\/\/[^@/]*@/, '//') + cleanPath(path) + (query == null ? '' : search(query, allow)) + (frag && '#' + frag)
+  return origin.replace(/\/\/[^@/]*@/, '//') + cleanPath(path!) + part(query, '?') + (f.length > 1 ? f : '')
 }

@@ -12,6 +12,7 @@ import { read, write } from './local.js'
 import { watchPages } from './pageviews.js'
 import { createPipeline, type Pipeline } from './pipeline.js'
 import { memoryCaps } from './writer.js'
+import { utf8Length } from '../lib/utf8.js'
 
 // The tracker, from its parts, each in its file: env.ts (options, platform pieces, ids),
 // report.ts (errors, drops), local.ts (localStorage), identity.ts, session.ts, consent.ts,
@@ -57,6 +58,12 @@ export function createTracker(options: CoreOptions): CoreTracker {
     return run
   }
   setTimeout(pipe)
+  /** What waited in `held`, taken out. */
+  const drain = () => {
+    const recs = held._all()
+    held._del(recs.map((r) => r.id))
+    return recs
+  }
   const capture = /*#__NOINLINE__*/ createCapture(e, ctx, (rec, derived) => {
     const r = pipe()
     if (r) r._add(rec, derived)
@@ -66,13 +73,21 @@ export function createTracker(options: CoreOptions): CoreTracker {
   const stages: string[] = []
   /** Consent is granted: the identity and session made in memory are stored, the pipeline starts, what waited goes in, in order. */
   const start = () => {
-    e._user = read<User>(e, ':user') || e._user
+    const a = (e._user = read<User>(e, ':user') || e._user)?.a
     write(e, ':user', e._user)
     write(e, ':session', e._ses)
     run = /*#__NOINLINE__*/ createPipeline(e, ctx, capture)
-    const recs = held._all()
-    held._del(recs.map((r) => r.id))
-    recs.forEach((r) => run!._add(r))
+    for (const r of drain()) {
+      // Another tab's grant came first, with its identity (now ours): what waited here is
+      // the same visitor's, so it goes with that anonymousId and session too.
+      if (a && !r.s.includes('"anonymousId":' + JSON.stringify(a))) {
+        const ev = JSON.parse(r.s)
+        ev.anonymousId = a
+        ev.context.session = { id: e._ses?.id }
+        r.b = utf8Length((r.s = JSON.stringify(ev)))
+      }
+      run._add(r)
+    }
     stages.splice(0).forEach((id) => run!._plugin?.$stage(id))
   }
   /** `from` another tab: its decision, not stored again here. */
@@ -80,15 +95,20 @@ export function createTracker(options: CoreOptions): CoreTracker {
     pipe()
     if (c == e._consent || (c == 'granted' && privacySignal(e))) return
     e._consent = c
+    // granted: the identity is stored before the decision, so a tab that follows it finds it
+    if (c == 'granted') start()
     if (!from) keepConsent(e, c)
-    if (c == 'granted') return start()
-    held._del(held._all().map((r) => r.id))
+    if (c == 'granted') return
+    drain()
     run?._kill()
     run = undefined
     wipe(e)
   }
   const onStorage = e._guard((ev: StorageEvent) => {
-    if (ev.key == e.$key + ':consent') consent(safe(() => JSON.parse(ev.newValue!)) || 'pending', 'tab')
+    if (ev.key == e.$key + ':consent') {
+      const c = safe(() => JSON.parse(ev.newValue!))
+      if (c == 'granted' || c == 'denied') consent(c, 'tab')
+    }
     else /*#__NOINLINE__*/ storageChanged(e, ev)
   })
   e.$win?.addEventListener('storage', onStorage)

@@ -127,8 +127,8 @@ export default async function privacyConsent(env) {
       if (!st.dbs.includes(key)) fail(`no IndexedDB database "${key}" after the grant (${JSON.stringify(st.dbs)})`)
       if (st.ls[key + ':consent'] !== '"granted"') fail(`${key}:consent is ${st.ls[key + ':consent']} after the grant`)
       for (const k of [':user', ':session']) if (!st.ls[key + k]) fail(`no ${key}${k} after the grant`)
-      // Observed, not asserted (not part of the consent contract): the identity and session
-      // of what waited in each tab vs of the events after the grant.
+      // One visitor, one identity: what waited in each tab goes with the identity and
+      // session of the events after the grant (the granting tab's, which the other adopts).
       await p1.evaluate(() => window.dp.track('After Grant', { phase: 'P1', seq: 0 }))
       await p2.evaluate(() => window.dp.track('After Grant', { phase: 'P2', seq: 0 }))
       await Promise.all([p1, p2].map((p) => p.evaluate(() => window.dp.flush())))
@@ -137,9 +137,9 @@ export default async function privacyConsent(env) {
       const stored = JSON.parse(st.ls[key + ':user'] || '{}').a?.slice(-6)
       const identity = (details.identityAfterGrant = { tab1Waited: ids('B'), tab1After: ids('P1'), tab2Waited: ids('T2'), tab2After: ids('P2'), storedAtGrant: stored })
       const split = identity.tab1Waited !== identity.tab1After || identity.tab2Waited !== identity.tab2After
-      if (split) details.observations = [`anonymousId/session of events that waited vs after the grant: tab 1 ${identity.tab1Waited} → ${identity.tab1After}, tab 2 ${identity.tab2Waited} → ${identity.tab2After} (stored :user ${stored})`]
+      if (split || identity.tab1After !== identity.tab2After) fail(`anonymousId/session of events that waited vs after the grant: tab 1 ${identity.tab1Waited} → ${identity.tab1After}, tab 2 ${identity.tab2Waited} → ${identity.tab2After} (stored :user ${stored})`)
       const anon = [...new Set(c.accepted.map((e) => e.anonymousId))]
-      return `${tally(ofPhase(c, 'B')).unique}/100 + ${tally(ofPhase(c, 'T2')).unique}/20 in ${ms} ms, ${anon.length} anonymousId(s) over both tabs${split ? ', identity changed at the grant: see observations' : ''}`
+      return `${tally(ofPhase(c, 'B')).unique}/100 + ${tally(ofPhase(c, 'T2')).unique}/20 in ${ms} ms, ${anon.length} anonymousId(s) over both tabs`
     }))
 
   // 3 — revoked with a request in flight; reloads keep the denial
