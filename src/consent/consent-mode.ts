@@ -1,4 +1,5 @@
 import type { ConsentTracker, StopConsent } from './tcf.js'
+import { guarded } from './guard.js'
 
 /** Options of `consentModeConsent`. */
 export interface ConsentModeOptions {
@@ -34,15 +35,7 @@ type Push = (...items: unknown[]) => number
 export function consentModeConsent(tracker: ConsentTracker, options: ConsentModeOptions = {}): StopConsent {
   const { signal = 'analytics_storage', dataLayer = 'dataLayer' } = options
   let on = true
-  let warned = false
-  const guard = (fn: () => void) => {
-    try {
-      fn()
-    } catch (e) {
-      if (!warned) console.warn('[desire-path] consentModeConsent: ' + e)
-      warned = true
-    }
-  }
+  const guard = guarded('consentModeConsent')
   let stop: StopConsent = () => void (on = false)
   if (typeof window != 'object') return stop
   guard(() => {

@@ -1,4 +1,5 @@
 import type { CoreTracker } from '../core/types.js'
+import { guarded } from './guard.js'
 
 /**
  * What the consent hooks use of a tracker: `Tracker` from `createTracker` (desire-path or
@@ -64,18 +65,10 @@ export type TcfApi = (command: string, version: number, callback: (data: TcData,
 export function tcfConsent(tracker: ConsentTracker, options: TcfOptions = {}): StopConsent {
   const { purposes = [1, 8, 9], vendorId, timeout = 10_000 } = options
   let on = true
-  let warned = false
   let id: number | undefined
   let timer: ReturnType<typeof setInterval> | undefined
   let left = timeout / 100
-  const guard = (fn: () => void) => {
-    try {
-      fn()
-    } catch (e) {
-      if (!warned) console.warn('[desire-path] tcfConsent: ' + e)
-      warned = true
-    }
-  }
+  const guard = guarded('tcfConsent')
   const tcfapi = () => (window as { __tcfapi?: unknown }).__tcfapi as TcfApi | undefined
   // through the __tcfapi of now: the CMP replaces the stub we may have found when it loads
   const remove = () =>
