@@ -64,11 +64,12 @@ export default [
       terser({ ecma: 2020, toplevel: true, compress: { passes: 3, unsafe_arrows: true }, format: { comments: false } }),
     ],
   },
-  // The CLI (Node only), run by bin/desire-path.mjs: not minified, so its stack traces read.
+  // Node only, never in a browser bundle: the CLI (run by bin/desire-path.mjs), the learner
+  // (desire-path/learn) and its worker thread. Not minified, so their stack traces read.
   {
-    input: 'src/entries/cli.ts',
-    output: { file: out + '/cli.js', format: 'es' },
+    input: { cli: 'src/entries/cli.ts', learn: 'src/entries/learn.ts', 'learn-worker': 'src/entries/learn-worker.ts' },
+    output: { dir: out, format: 'es', entryFileNames: '[name].js', chunkFileNames: 'node-[name]-[hash].js' },
     external: [/^node:/],
-    plugins: [typescript({ tsconfig: './tsconfig.node.json', outDir: out, declaration: false })],
+    plugins: [define(), typescript({ tsconfig: './tsconfig.node.json', outDir: out, declaration: true, declarationDir: out })],
   },
 ]

@@ -7,9 +7,11 @@ import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /** Lowest first: a folder may import from its own and from lower ranks. */
-export const LAYERS = { lib: 0, storage: 1, transport: 2, core: 3, journey: 4, nudges: 5, compose: 6, devtools: 7, vitals: 7, consent: 7, page: 8, entries: 9 }
+export const LAYERS = { lib: 0, storage: 1, transport: 2, core: 3, journey: 4, nudges: 5, compose: 6, devtools: 7, vitals: 7, consent: 7, learn: 7, page: 8, entries: 9 }
 /** Files that must stay pure: the engine and what it is made of. */
 export const PURE = ['journey/engine.ts', 'journey/state.ts', 'journey/ids.ts', 'journey/snapshot.ts', 'journey/rules.ts', 'journey/duration.ts', 'journey/pattern.ts', 'journey/types.ts', 'journey/check.ts', 'lib/json.ts']
+/** Node only (the learner and the CLI): only each other may import them, or `node:` modules. */
+export const NODE_ONLY = /^(learn\/|entries\/(cli|learn)[^/]*\.ts$)/
 const IMPURE = /\b(window|document|localStorage|indexedDB|navigator|Date\.now|setTimeout|setInterval|performance)\b/
 
 const IMPORT = /^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]|import\(['"]([^'"]+)['"]\)/gm
@@ -47,6 +49,7 @@ export function check(g, read = () => '') {
     const from = LAYERS[layer(f)]
     if (from == null && f.includes('/')) errors.push(`${f}: folder "${layer(f)}" is not a layer (${Object.keys(LAYERS).join(', ')})`)
     for (const d of deps) {
+      if (!NODE_ONLY.test(f) && (NODE_ONLY.test(d) || d.startsWith('pkg:node:'))) errors.push(`${f} → ${d.replace(/^pkg:/, '')}: Node-only code in a browser module`)
       if (d.startsWith('pkg:')) {
         if (PURE.includes(f)) errors.push(`${f}: pure module imports package ${d.slice(4)}`)
         continue

@@ -1,9 +1,9 @@
 // The `desire-path` command (Node only; bin/desire-path.mjs runs the build of this file,
 // dist/cli.js). Dispatches on its first argument, so `learn` and `uplift` are new entries
-// in COMMANDS. Takes its output functions as arguments: tests call main() directly.
-import { readFile } from 'node:fs/promises'
+// in COMMANDS (cli-learn.ts). Takes its output functions as arguments: tests call main() directly.
 import { definitionErrors } from '../journey/validate.js'
-import { lineColumn, syntaxErrorAt } from '../lib/json-position.js'
+import { learnCommand, upliftCommand } from './cli-learn.js'
+import { load } from './cli-load.js'
 
 type Print = (s: string) => void
 /** A command: its arguments (after the command's name) in, an exit code out. */
@@ -13,6 +13,9 @@ const USAGE = `Usage: desire-path <command> [arguments]
 
 Commands:
   validate FILE...   check journey definitions (JSON files) with the full validator
+  learn EVENTS...    learn each stage's recommended path from exported events (NDJSON)
+  learn merge P...   combine the partials of sharded learn runs
+  uplift EVENTS...   measure each nudge's uplift (treatment vs control, 95% interval)
 
 Options:
   -h, --help         show this help (also: desire-path <command> --help)`
@@ -27,31 +30,6 @@ Files that cannot be read or are not JSON are reported on standard error.
 
 Exit code: 0 if every definition is valid, 1 if one is not, 2 if a file cannot be read,
 is not JSON, or the command line is wrong (2 wins over 1).`
-
-/** Reads and parses `file`: the JSON, or why not (a line and column for a syntax error). */
-async function load(file: string): Promise<{ doc: unknown } | { why: string }> {
-  let text: string
-  try {
-    // a byte-order mark is what some editors write first; JSON.parse refuses it
-    text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '')
-  } catch (e) {
-    const { code, message } = e as { code?: string; message?: string }
-    return { why: `cannot read (${code == 'ENOENT' ? 'no such file' : code == 'EISDIR' ? 'a directory' : message})` }
-  }
-  try {
-    return { doc: JSON.parse(text) }
-  } catch (e) {
-    const at = syntaxErrorAt(text)
-    const p = at < 0 ? undefined : lineColumn(text, at)
-    const where = p ? ` at line ${p.line}, column ${p.column}` : ''
-    // the position is said once, as a line and column, and V8's quote of the text (which
-    // may span lines) is left out
-    const message = String((e as Error).message)
-      .replace(/ in JSON at position \d+.*$|, (\.\.\.)?"[\s\S]*" is not valid JSON$/, '')
-      .replace(/\s+/g, ' ')
-    return { why: `invalid JSON${where}: ${message}` }
-  }
-}
 
 const validate: Command = async (args, out, err) => {
   if (args.includes('-h') || args.includes('--help')) {
@@ -80,7 +58,7 @@ const validate: Command = async (args, out, err) => {
   return code
 }
 
-const COMMANDS: Record<string, Command> = { validate }
+const COMMANDS: Record<string, Command> = { validate, learn: learnCommand, uplift: upliftCommand }
 
 /**
  * Runs `desire-path <command> …`.

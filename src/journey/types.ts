@@ -113,6 +113,8 @@ export interface JourneyDefinition {
   nudges?: NudgeDef[]
   /** caps, gap and holdout for all nudges */
   policy?: NudgePolicy
+  /** written by `desire-path learn`: where the paths came from and their figures; ignored by the SDK */
+  learned?: object
 }
 
 /** A stage change, as `dp.on('stage')` reports it (also in every tab of the origin). */

@@ -127,6 +127,8 @@ const root = obj(
     goal: rule,
     predicates,
     nudges: arr(nudge, 0, 256),
+    // a learned definition's provenance and figures (desire-path learn): not the SDK's business
+    learned: object,
     policy: obj({
       caps: arr(obj({ scope, max: range(1, 1e6, true), per: (v, p) => v === 'session' || duration(v, p, 0) }, ['scope', 'max', 'per']), 0, 32),
       minGap: duration,

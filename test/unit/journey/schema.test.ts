@@ -33,8 +33,9 @@ describe('definition.schema.json', () => {
       if (!node || typeof node != 'object') return
       const n = node as Record<string, unknown>
       // maps (predicates, next) say what their values are instead; conditions (if/then) and
-      // refinements of a $ref add to a closed object, they don't describe one
-      const partial = /\/(if|then)$/.test(at) || n.$ref || n.propertyNames || at == '/properties/policy'
+      // refinements of a $ref add to a closed object, they don't describe one; `learned` is
+      // the learner's provenance, opaque to the SDK
+      const partial = /\/(if|then)$/.test(at) || n.$ref || n.propertyNames || at == '/properties/policy' || at == '/properties/learned'
       if (n.type == 'object' && n.additionalProperties !== false && !partial) open.push(at)
       for (const [k, v] of Object.entries(n)) visit(v, `${at}/${k}`)
     }

@@ -36,6 +36,11 @@ describe('the layer check (npm run lint)', () => {
     ])
   })
 
+  it('keeps Node-only code (the learner, the CLI) out of browser modules', () => {
+    const errors = run({ 'entries/index.ts': ['learn/api.ts'], 'journey/engine.ts': [], 'core/env.ts': ['pkg:node:fs'], 'learn/api.ts': ['journey/engine.ts', 'pkg:node:fs'], 'entries/cli.ts': ['learn/api.ts'] })
+    expect(errors).toEqual(['entries/index.ts → learn/api.ts: Node-only code in a browser module', 'core/env.ts → node:fs: Node-only code in a browser module'])
+  })
+
   it('names a folder that is not a layer', () => {
     expect(run({ 'widgets/x.ts': [] })[0]).toMatch(/folder "widgets" is not a layer/)
   })

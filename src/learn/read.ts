@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto'
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs'
+import { open } from 'node:fs/promises'
+import type { Readable } from 'node:stream'
+import { createGunzip } from 'node:zlib'
+import { detId } from '../journey/ids.js'
+import { count, quality } from './quality.js'
+import type { Quality } from './types.js'
+
+// Pass 1 over the input: NDJSON (or gzipped NDJSON) of Segment-shaped messages, a message
+// or a batch envelope a line. Every line is parsed once; what the journey needs of each
+// message goes to a spill file, a compact record a line, behind the message's first id:
+//   <anonymousId or userId>\t[t, messageId, type, name, properties, traits, anonymousId, userId, file, line]
+// Ids that messages link (both ids, or an alias) are collected for stitching. Bad lines
+// are counted by kind, never fatal; a file that cannot be read is (a ReadError).
+
+/** A file that cannot be read (or a gzip stream that is corrupt): the command exits 2. */
+export class ReadError extends Error {}
+
+export interface Scan {
+  /** file → `sha256:<hex>` */
+  files: Record<string, string>
+  quality: Record<string, Quality>
+  lines: number
+  messages: number
+  /** `a\u0001b`: ids one message carries together */
+  links: string[]
+  /** the latest timestamp seen, ms (−Infinity if none) */
+  latest: number
+  spillBytes: number
+}
+
+const str = (v: unknown) => (typeof v == 'string' && v ? v : typeof v == 'number' ? String(v) : undefined)
+const obj = (v: unknown) => (v && typeof v == 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined)
+
+/** Reads `files` (`[name, index in the run's list]`), writing records to `spill`. */
+export async function scan(files: [string, number][], spill: string): Promise<Scan> {
+  const out = createWriteStream(spill)
+  const res: Scan = { files: {}, quality: {}, lines: 0, messages: 0, links: [], latest: -Infinity, spillBytes: 0 }
+  const links = new Set<string>()
+  let buf: string[] = []
+  let size = 0
+  try {
+    for (let f = 0; f < files.length; f++) {
+      const [file, index] = files[f]!
+      const q = (res.quality[file] = quality())
+      const hash = createHash('sha256')
+      let line = 0
+      let rest = ''
+      const take = (text: string) => {
+        line++
+        if (!text.trim()) return
+        res.lines++
+        let doc: unknown
+        try {
+          doc = JSON.parse(text)
+        } catch {
+          return count(q, 'malformed', file, line)
+        }
+        const batch = obj(doc)?.batch
+        const msgs = Array.isArray(batch) ? batch : [doc]
+        for (const m of msgs) {
+          const rec = record(m, q, file, line, index)
+          if (!rec) continue
+          res.messages++
+          if (rec.t > res.latest) res.latest = rec.t
+          if (rec.link) links.add(rec.link)
+          buf.push(rec.line)
+          size += rec.line.length
+        }
+      }
+      for await (const chunk of await source(file, hash)) {
+        const parts = (rest + chunk).split('\n')
+        rest = parts.pop()!
+        for (const p of parts) take(p)
+        if (size > 1 << 20) {
+          res.spillBytes += size
+          await write(out, buf.join(''))
+          buf = []
+          size = 0
+        }
+      }
+      if (rest) take(rest)
+      res.files[file] = 'sha256:' + hash.digest('hex')
+    }
+    res.spillBytes += size
+    await write(out, buf.join(''))
+  } finally {
+    await new Promise((r) => out.end(r))
+  }
+  res.links = [...links]
+  return res
+}
+
+/** The file's text, decompressed if it starts with gzip's magic bytes; its raw bytes feed `hash`. */
+async function source(file: string, hash: ReturnType<typeof createHash>): Promise<AsyncIterable<string>> {
+  let gz = false
+  if (file != '-') {
+    try {
+      const h = await open(file)
+      const { buffer, bytesRead } = await h.read(Buffer.alloc(2), 0, 2, 0)
+      await h.close()
+      gz = bytesRead == 2 && buffer[0] == 0x1f && buffer[1] == 0x8b
+    } catch (e) {
+      throw new ReadError(`${file}: cannot read (${(e as { code?: string }).code == 'ENOENT' ? 'no such file' : (e as Error).message})`)
+    }
+  }
+  const raw: Readable = file == '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 })
+  raw.on('data', (c: Buffer) => hash.update(c))
+  const text: Readable = gz ? raw.pipe(createGunzip()) : raw
+  raw.on('error', (e) => text.destroy(e))
+  text.setEncoding('utf8')
+  return (async function* () {
+    try {
+      for await (const c of text) yield c as string
+    } catch (e) {
+      throw new ReadError(`${file}: cannot read (${(e as Error).message})`)
+    }
+  })()
+}
+
+const write = (out: WriteStream, s: string) => new Promise<void>((ok, fail) => (s ? out.write(s, (e) => (e ? fail(e) : ok())) : ok()))
+
+/** A message's spill line, or undefined (counted) if it cannot be used. */
+function record(m: unknown, q: Quality, file: string, line: number, fi: number): { line: string; t: number; link?: string } | undefined {
+  const o = obj(m)
+  const type = o && str(o.type)
+  if (!o || !type) return void count(q, 'notMessage', file, line)
+  const anon = str(o.anonymousId ?? o.anonymous_id)
+  const user = str(o.userId ?? o.user_id)
+  const prev = type == 'alias' ? str(o.previousId ?? o.previous_id) : undefined
+  if (!anon && !user) return void count(q, 'missingId', file, line)
+  const ts = o.timestamp ?? o.originalTimestamp ?? o.original_timestamp
+  const t = typeof ts == 'number' ? ts : typeof ts == 'string' ? Date.parse(ts) : NaN
+  if (!isFinite(t)) return void count(q, 'missingTimestamp', file, line)
+  let id = str(o.messageId ?? o.message_id)
+  if (!id) {
+    count(q, 'missingMessageId', file, line)
+    id = 'dp:' + detId(JSON.stringify(o))
+  }
+  const name = str(type == 'track' ? (o.event ?? o.event_text) : o.name) ?? (type == 'page' ? str(obj(o.properties)?.name) : undefined)
+  const props = obj(o.properties) || 0
+  const traits = type == 'identify' ? obj(o.traits) || obj(obj(o.context)?.traits) || 0 : 0
+  const rec = JSON.stringify([t, id, type, name ?? 0, props, traits, anon ?? 0, user ?? 0, fi, line])
+  const link = anon && user ? anon + '\u0001' + user : prev && user ? prev + '\u0001' + user : undefined
+  return { line: (anon || user) + '\t' + rec + '\n', t, ...(link && { link }) }
+}

@@ -1,0 +1,178 @@
+import type { JsonValue } from '../lib/json.js'
+import { byKey } from '../journey/ids.js'
+import type { JourneyState, Transition } from '../journey/engine.js'
+import type { JourneyEvent } from '../journey/rules.js'
+import type { EventMatch } from '../journey/types.js'
+import { DERIVED, type Context } from './context.js'
+import { count } from './quality.js'
+import { add, sketch } from './sketch.js'
+import type { Arm, LearnPartial, StageStats } from './types.js'
+
+// One subject's history, replayed through the journey engine: it cuts the stage visits,
+// labels each (successful, unsuccessful, censored) and counts what happened in it; it
+// follows each nudge from the subject's first `Nudge Eligible` to its conversion.
+
+/** A spill record (read.ts): [t, messageId, type, name, properties, traits, anonymousId, userId, file, line]. */
+export type Rec = [number, string, string, string | 0, Record<string, JsonValue> | 0, Record<string, JsonValue> | 0, string | 0, string | 0, number, number]
+
+interface Visit {
+  stage: number
+  t0: number
+  /** candidate → its first occurrence (time order) */
+  first: Map<string, [number, JourneyEvent]>
+}
+interface Pending {
+  id: string
+  t0: number
+  arm: Arm
+  stage: number
+  within: number
+  /** converts by its goal rule (else: by reaching a later stage) */
+  goal: boolean
+  held: boolean
+  converted: boolean
+}
+
+const ARMS = new Set(['treatment', 'control', 'holdout'])
+
+export const stageStats = (): StageStats => ({ successful: 0, unsuccessful: 0, censored: 0, toNext: sketch(), cand: {}, before: {}, next: {} })
+
+function event(r: Rec): JourneyEvent {
+  const e: JourneyEvent = { type: r[2], messageId: r[1], t: r[0] }
+  if (r[3]) e[r[2] == 'track' ? 'event' : 'name'] = r[3]
+  if (r[4]) e.properties = r[4]
+  if (r[5]) e.traits = r[5]
+  if (r[6]) e.anonymousId = r[6]
+  if (r[7]) e.userId = r[7]
+  return e
+}
+
+/** A candidate step's key and the match that finds it: `t:Name`, `p:Name` (a named page), `u:/path`. */
+export function candidate(e: JourneyEvent): [string, EventMatch] | undefined {
+  if (e.type == 'track' && e.event) return ['t:' + e.event, { type: 'track', name: e.event }]
+  if (e.type != 'page') return undefined
+  if (e.name) return ['p:' + e.name, { type: 'page', name: e.name }]
+  const path = e.properties?.path
+  return typeof path == 'string' ? ['u:' + path, { type: 'page', where: [{ prop: 'path', op: 'eq', value: path }] }] : undefined
+}
+
+export function replay(cx: Context, recs: Rec[], acc: LearnPartial): void {
+  const { engine, def, horizon: H, now } = cx
+  const ids = def.stages.map((s) => s.id)
+  const lastStage = ids.length - 1
+  const seen = new Set<string>()
+  const evs: JourneyEvent[] = []
+  for (const r of recs) {
+    if (seen.has(r[1])) {
+      count(acc.replay, 'duplicate', cx.files[r[8]]!, r[9])
+      continue
+    }
+    seen.add(r[1])
+    if (r[0] <= now) evs.push(event(r))
+  }
+  evs.sort(byKey)
+  acc.subjects++
+
+  // --learn-from holdout: the global holdout's whole history, everyone else's until a nudge shows
+  let end = now
+  const isArm = (e: JourneyEvent, arm: string) => e.type == 'track' && e.event == 'Nudge Eligible' && e.properties?.arm == arm
+  if (cx.params.learnFrom == 'holdout' && !evs.some((e) => isArm(e, 'holdout'))) {
+    const shown = evs.find((e) => e.type == 'track' && e.event == 'Nudge Shown')
+    if (shown) end = Math.min(end, shown.t)
+  }
+
+  let s: JourneyState = engine.init()
+  let visit: Visit | undefined
+  const pending: Pending[] = []
+
+  const close = (v: Visit, ok: boolean, at: number) => {
+    const st = acc.stages[ids[v.stage]!]!
+    if (ok && at - v.t0 <= H && at <= end) {
+      st.successful++
+      add(st.toNext, at - v.t0)
+      const keys = [...v.first.keys()]
+      keys.forEach((k, i) => {
+        const [t, e] = v.first.get(k)!
+        const c = (st.cand[k] ||= { match: candidate(e)![1], s: 0, u: 0, at: sketch() })
+        c.s++
+        add(c.at, t - v.t0)
+        for (let j = i + 1; j < keys.length; j++) st.before[k + '\t' + keys[j]] = (st.before[k + '\t' + keys[j]] || 0) + 1
+        const nx = (i ? keys[i - 1]! : '^') + '\t' + k
+        st.next[nx] = (st.next[nx] || 0) + 1
+      })
+      const last = (keys[keys.length - 1] || '^') + '\t$'
+      st.next[last] = (st.next[last] || 0) + 1
+    } else if (Math.min(at, end) - v.t0 >= H || (!ok && at <= end)) {
+      st.unsuccessful++
+      for (const [k, [, e]] of v.first) (st.cand[k] ||= { match: candidate(e)![1], s: 0, u: 0, at: sketch() }).u++
+    } else st.censored++
+  }
+
+  const moved = (tr: Transition) => {
+    const to = ids.indexOf(tr.to)
+    if (visit) close(visit, to > visit.stage, tr.at)
+    visit = (to < lastStage || def.goal) && tr.at < end ? { stage: to, t0: tr.at, first: new Map() } : undefined
+    for (const p of pending) if (!p.converted && !p.goal && to > p.stage && tr.at - p.t0 <= p.within) p.converted = true
+  }
+
+  /** After the state changed at `t`: transitions, exit, goal, nudge goals. */
+  const after = (prev: JourneyState, t: number) => {
+    for (const tr of s.history.slice(prev.history.length)) moved(tr)
+    if (s.exited && !prev.exited && visit) {
+      close(visit, false, s.exited.at)
+      visit = undefined
+    }
+    if (s.goal != null && prev.goal == null && visit?.stage == lastStage) {
+      close(visit, true, s.goal)
+      visit = undefined
+    }
+    for (const p of pending) {
+      const goal = cx.nudges.get(p.id)?.goal
+      if (!goal || p.converted || t - p.t0 > p.within) continue
+      const held = engine.test(s, goal.rule, t)
+      if (held && !p.held) p.converted = true
+      p.held = held
+    }
+  }
+
+  const step = (next: JourneyState, t: number) => {
+    const prev = s
+    s = next
+    if (next !== prev) after(prev, t)
+  }
+
+  for (const e of evs) {
+    if (e.type == 'track' && DERIVED.has(e.event!)) {
+      const p = e.properties || {}
+      if (e.event == 'Nudge Eligible' && typeof p.nudge == 'string' && ARMS.has(p.arm as string) && !pending.some((x) => x.id == p.nudge)) {
+        const info = cx.nudges.get(p.nudge)
+        const stage = info && info.stage >= 0 ? info.stage : ids.indexOf(p.stage as string) >= 0 ? ids.indexOf(p.stage as string) : s.stage
+        const goal = info?.goal
+        pending.push({ id: p.nudge, t0: e.t, arm: p.arm as Arm, stage, within: goal ? goal.within : H, goal: !!goal, held: !!goal && engine.test(s, goal.rule, e.t), converted: false })
+      } else if (e.event == 'Journey Stage Entered' && p.cause == 'host' && typeof p.to == 'string') step(engine.assert(s, p.to, e.t).state, e.t)
+      continue
+    }
+    if (cx.timed && s.last) step(engine.tick(s, e.t).state, e.t)
+    const prev = s
+    s = engine.fold(s, e).state
+    after(prev, e.t)
+    // the event that moves the customer on is the outcome of the stage it leaves, never a
+    // step (of either stage); the first event's tick only starts the first stage
+    const caused = s.history.slice(prev.history.length).some((tr) => tr.cause == e.messageId)
+    if (!caused && visit && !s.exited && e.t < end && e.t - visit.t0 <= H) {
+      const c = candidate(e)
+      if (c && !visit.first.has(c[0]) && !cx.outcome[visit.stage]!(e)) visit.first.set(c[0], [e.t, e])
+    }
+  }
+  if (cx.timed && s.last) step(engine.tick(s, now).state, now)
+  if (visit) close(visit, false, Infinity)
+
+  for (const p of pending) {
+    const n = (acc.nudges[p.id] ||= { stage: ids[p.stage] ?? null, arms: { treatment: { subjects: 0, conversions: 0 }, control: { subjects: 0, conversions: 0 }, holdout: { subjects: 0, conversions: 0 } }, censored: 0 })
+    if (p.t0 + p.within > now) n.censored++
+    else {
+      n.arms[p.arm].subjects++
+      if (p.converted) n.arms[p.arm].conversions++
+    }
+  }
+}

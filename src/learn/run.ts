@@ -1,0 +1,140 @@
+import { existsSync } from 'node:fs'
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises'
+import { availableParallelism, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Worker } from 'node:worker_threads'
+import type { JourneyDefinition } from '../journey/types.js'
+import { identities } from './identity.js'
+import { addPartial, emptyPartial } from './partial.js'
+import { ReadError, scan, type Scan } from './read.js'
+import { defaultHorizon } from './context.js'
+import { replayShard, type ReplayTask } from './shard.js'
+import type { LearnParams, LearnPartial } from './types.js'
+
+// A run: pass 1 reads the input (files spread over the workers), stitches identities;
+// pass 2 gives each worker the subjects whose stitched id hashes to it, to replay. With
+// `shard: 'i/N'`, only that shard's subjects are replayed (one job of N on a batch engine).
+
+export interface CountOptions {
+  horizon?: string
+  /** ISO 8601: the end of observation (default: the latest event) */
+  now?: string
+  minSupport?: number
+  minShare?: number
+  minLift?: number
+  minPhi?: number
+  learnFrom?: 'all' | 'holdout'
+  /** worker threads (default: the cores; 1: in this thread) */
+  workers?: number
+  /** `i/N`: replay only the subjects of shard i of N */
+  shard?: string
+}
+
+/** Input files: the files given, and each directory's NDJSON files (`.ndjson`, `.jsonl`, `.json`, optionally `.gz`), sorted. */
+export async function inputs(sources: string[]): Promise<string[]> {
+  const out: string[] = []
+  for (const src of sources) {
+    if (src == '-') {
+      out.push(src)
+      continue
+    }
+    const st = await stat(src).catch((e: { code?: string }) => {
+      throw new ReadError(`${src}: cannot read (${e.code == 'ENOENT' ? 'no such file or directory' : e.code})`)
+    })
+    if (!st.isDirectory()) out.push(src)
+    else
+      for (const f of (await readdir(src)).sort())
+        if (/\.(ndjson|jsonl|json)(\.gz)?$/.test(f)) out.push(join(src, f))
+  }
+  if (!out[0]) throw new ReadError(`${sources.join(', ')}: no NDJSON files`)
+  return out
+}
+
+export type Task = { kind: 'scan'; files: [string, number][]; spill: string } | ({ kind: 'replay' } & ReplayTask)
+export const work = (t: Task): Promise<Scan | LearnPartial> => (t.kind == 'scan' ? scan(t.files, t.spill) : replayShard(t))
+
+const WORKER = new URL('./learn-worker.js', import.meta.url)
+
+/** Runs tasks, in worker threads when there is more than one and the built worker exists. */
+async function all<T>(tasks: Task[]): Promise<T[]> {
+  if (tasks.length < 2 || !existsSync(WORKER)) {
+    const out: T[] = []
+    for (const t of tasks) out.push((await work(t)) as T)
+    return out
+  }
+  return Promise.all(
+    tasks.map(
+      (t) =>
+        new Promise<T>((ok, fail) => {
+          const w = new Worker(WORKER, { workerData: t })
+          w.once('message', (m: { ok?: T; error?: string; read?: boolean }) => (m.error ? fail(m.read ? new ReadError(m.error) : new Error(m.error)) : ok(m.ok!)))
+          w.once('error', fail)
+        }),
+    ),
+  )
+}
+
+export function params(def: JourneyDefinition, o: CountOptions, latest: number): LearnParams {
+  return {
+    horizon: o.horizon || defaultHorizon(def),
+    now: o.now ? new Date(o.now).toISOString() : new Date(isFinite(latest) ? latest : 0).toISOString(),
+    minSupport: o.minSupport ?? 30,
+    minShare: o.minShare ?? 0.25,
+    minLift: o.minLift ?? 1.1,
+    minPhi: o.minPhi ?? 0.1,
+    learnFrom: o.learnFrom || 'all',
+  }
+}
+
+/** Counts what `sources` show about `def` (a validated definition): a partial, complete unless `shard` is set. */
+export async function countAll(sources: string[], def: JourneyDefinition, o: CountOptions = {}): Promise<LearnPartial> {
+  const files = await inputs(sources)
+  const W = Math.max(1, Math.min(o.workers ?? availableParallelism(), 64))
+  const tmp = await mkdtemp(join(tmpdir(), 'desire-path-learn-'))
+  try {
+    // pass 1: files spread over the workers, the biggest first
+    const sizes = await Promise.all(files.map((f) => (f == '-' ? 0 : stat(f).then((s) => s.size))))
+    const bins: [string, number][][] = Array.from({ length: Math.min(W, files.length) }, () => [])
+    const load = bins.map(() => 0)
+    for (const i of files.map((_, i) => i).sort((a, b) => sizes[b]! - sizes[a]! || a - b)) {
+      const j = load.indexOf(Math.min(...load))
+      bins[j]!.push([files[i]!, i])
+      load[j]! += sizes[i]!
+    }
+    const scans = await all<Scan>(bins.map((b, j) => ({ kind: 'scan', files: b.sort((x, y) => x[1] - y[1]), spill: join(tmp, `spill-${j}.tsv`) })))
+    const ids = identities()
+    let latest = -Infinity
+    for (const s of scans) {
+      for (const l of s.links) {
+        const i = l.indexOf('\u0001')
+        ids.link(l.slice(0, i), l.slice(i + 1))
+      }
+      latest = Math.max(latest, s.latest)
+    }
+    const p = params(def, o, latest)
+    const shard = o.shard || '0/1'
+    const part = emptyPartial(def, p, shard)
+    for (const f of files)
+      for (const s of scans)
+        if (s.files[f]) {
+          part.input.files[f] = s.files[f]
+          part.quality[f] = s.quality[f]!
+        }
+    for (const s of scans) {
+      part.input.lines += s.lines
+      part.input.messages += s.messages
+    }
+    // pass 2: subjects by a hash of their stitched id, one share per worker
+    const spills = scans.map((_, j) => join(tmp, `spill-${j}.tsv`))
+    const bytes = scans.reduce((x, s) => x + s.spillBytes, 0)
+    const [si, sn] = shard.split('/').map(Number) as [number, number]
+    const roots = ids.roots()
+    const parts = await all<LearnPartial>(
+      Array.from({ length: W }, (_, j) => ({ kind: 'replay', def, params: p, files, spills, roots, shard: [si, sn], worker: [j, W], bytes, dir: tmp })),
+    )
+    for (const r of parts) addPartial(part, r, files)
+    return part
+  } finally {
+    await rm(tmp, { recursive: true, force: true })
+  }
+}
