@@ -6,9 +6,9 @@ import { Worker } from 'node:worker_threads'
 import type { JourneyDefinition } from '../journey/types.js'
 import { identities } from './identity.js'
 import { addPartial, emptyPartial } from './partial.js'
-import { ReadError, scan, type Scan } from './read.js'
+import { ReadError, keepOf, scan, type Keep, type Scan } from './read.js'
 import { defaultHorizon } from './context.js'
-import { replayShard, type ReplayTask } from './shard.js'
+import { PARTITION, replayPartitions, scatter, type ReplayTask, type ScatterTask } from './shard.js'
 import type { LearnParams, LearnPartial } from './types.js'
 
 // A run: pass 1 reads the input (files spread over the workers), stitches identities;
@@ -50,10 +50,15 @@ export async function inputs(sources: string[]): Promise<string[]> {
   return out
 }
 
-export type Task = { kind: 'scan'; files: [string, number][]; spill: string } | ({ kind: 'replay' } & ReplayTask)
-export const work = (t: Task): Promise<Scan | LearnPartial> => (t.kind == 'scan' ? scan(t.files, t.spill) : replayShard(t))
+export type Task = { kind: 'scan'; files: [string, number][]; spill: string; keep: Keep } | ({ kind: 'scatter' } & ScatterTask) | ({ kind: 'replay' } & ReplayTask)
+export const work = (t: Task): Promise<Scan | number | LearnPartial> => (t.kind == 'scan' ? scan(t.files, t.spill, t.keep) : t.kind == 'scatter' ? scatter(t) : replayPartitions(t))
 
 const WORKER = new URL('./learn-worker.js', import.meta.url)
+/** DESIRE_PATH_TRACE=1: each phase's time and the process's RSS on standard error */
+const TRACE = !!process.env.DESIRE_PATH_TRACE
+let peak = 0
+const trace = (what: string, t0: number) =>
+  TRACE && process.stderr.write(`learn: ${what} in ${Date.now() - t0} ms, rss ${process.memoryUsage().rss >> 20} MB (peak so far ${peak >> 20} MB)\n`)
 
 /** Runs tasks, in worker threads when there is more than one and the built worker exists. */
 async function all<T>(tasks: Task[]): Promise<T[]> {
@@ -91,6 +96,7 @@ export async function countAll(sources: string[], def: JourneyDefinition, o: Cou
   const files = await inputs(sources)
   const W = Math.max(1, Math.min(o.workers ?? availableParallelism(), 64))
   const tmp = await mkdtemp(join(tmpdir(), 'desire-path-learn-'))
+  const sampler = TRACE ? setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20) : undefined
   try {
     // pass 1: files spread over the workers, the biggest first
     const sizes = await Promise.all(files.map((f) => (f == '-' ? 0 : stat(f).then((s) => s.size))))
@@ -101,7 +107,9 @@ export async function countAll(sources: string[], def: JourneyDefinition, o: Cou
       bins[j]!.push([files[i]!, i])
       load[j]! += sizes[i]!
     }
-    const scans = await all<Scan>(bins.map((b, j) => ({ kind: 'scan', files: b.sort((x, y) => x[1] - y[1]), spill: join(tmp, `spill-${j}.tsv`) })))
+    let t0 = Date.now()
+    const keep = keepOf(def)
+    const scans = await all<Scan>(bins.map((b, j) => ({ kind: 'scan', files: b.sort((x, y) => x[1] - y[1]), spill: join(tmp, `spill-${j}.tsv`), keep })))
     const ids = identities()
     let latest = -Infinity
     for (const s of scans) {
@@ -111,6 +119,9 @@ export async function countAll(sources: string[], def: JourneyDefinition, o: Cou
       }
       latest = Math.max(latest, s.latest)
     }
+    const roots = ids.roots()
+    trace(`read ${files.length} files, stitched ${roots.size} ids`, t0)
+    t0 = Date.now()
     const p = params(def, o, latest)
     const shard = o.shard || '0/1'
     const part = emptyPartial(def, p, shard)
@@ -124,17 +135,18 @@ export async function countAll(sources: string[], def: JourneyDefinition, o: Cou
       part.input.lines += s.lines
       part.input.messages += s.messages
     }
-    // pass 2: subjects by a hash of their stitched id, one share per worker
-    const spills = scans.map((_, j) => join(tmp, `spill-${j}.tsv`))
-    const bytes = scans.reduce((x, s) => x + s.spillBytes, 0)
+    // pass 2: each worker scatters its spill to the subjects' places, then replays its own
     const [si, sn] = shard.split('/').map(Number) as [number, number]
-    const roots = ids.roots()
-    const parts = await all<LearnPartial>(
-      Array.from({ length: W }, (_, j) => ({ kind: 'replay', def, params: p, files, spills, roots, shard: [si, sn], worker: [j, W], bytes, dir: tmp })),
-    )
+    const bytes = scans.reduce((x, s) => x + s.spillBytes, 0)
+    const layout = { shard: [si, sn] as [number, number], workers: W, partitions: Math.max(1, Math.ceil(bytes / sn / W / PARTITION)), dir: tmp }
+    await all<number>(scans.map((_, j) => ({ kind: 'scatter', ...layout, spill: join(tmp, `spill-${j}.tsv`), writer: j, roots })))
+    trace(`scattered ${bytes >> 20} MB of records to ${layout.partitions} partitions a worker`, t0)
+    const parts = await all<LearnPartial>(Array.from({ length: W }, (_, w) => ({ kind: 'replay', ...layout, def, params: p, files, worker: w, writers: scans.length })))
     for (const r of parts) addPartial(part, r, files)
+    trace(`replayed ${part.subjects} subjects`, t0)
     return part
   } finally {
+    clearInterval(sampler)
     await rm(tmp, { recursive: true, force: true })
   }
 }

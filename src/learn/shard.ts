@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream } from 'node:fs'
+import { createReadStream, createWriteStream, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { JourneyDefinition } from '../journey/types.js'
 import { context } from './context.js'
@@ -6,27 +6,40 @@ import { emptyPartial } from './partial.js'
 import { replay, type Rec } from './replay.js'
 import type { LearnParams, LearnPartial } from './types.js'
 
-// Pass 2, one worker's share: the spill records of its subjects (a hash of the stitched
-// id picks the shard, then the worker, then a partition of at most ~32 MB), grouped by
-// subject a partition at a time, so memory holds one partition, never the whole input.
+// Pass 2 in two steps. Scatter: each worker reads its own spill and sends every record to
+// its subject's place, a hash of the stitched id picking the shard, the worker, then a
+// partition of at most ~8 MB (a file per worker, partition and writer). Replay: each
+// worker groups its partitions' records by subject, a partition at a time, so memory
+// holds one partition, never the whole input.
 
-export interface ReplayTask {
-  def: JourneyDefinition
-  params: LearnParams
-  files: string[]
-  spills: string[]
-  /** linked id → stitched id */
-  roots: Map<string, string>
-  /** [i, N]: replay the subjects of shard i of N */
+/** Where records go: the shard kept, the workers, the partitions per worker. */
+export interface Layout {
+  /** [i, N]: keep the subjects of shard i of N */
   shard: [number, number]
-  /** [j, W]: this worker's share */
-  worker: [number, number]
-  /** bytes of all spills, to size the partitions */
-  bytes: number
+  workers: number
+  partitions: number
   dir: string
 }
 
-const PARTITION = 32 << 20
+export interface ScatterTask extends Layout {
+  spill: string
+  /** this writer's number (names its files) */
+  writer: number
+  /** linked id → stitched id */
+  roots: Map<string, string>
+}
+
+export interface ReplayTask extends Layout {
+  def: JourneyDefinition
+  params: LearnParams
+  files: string[]
+  /** the worker whose partitions to replay */
+  worker: number
+  writers: number
+}
+
+/** Bytes of spill per partition, about: what one worker holds at a time. */
+export const PARTITION = 8 << 20
 
 /** FNV-1a, 32 bits. */
 export function hash(s: string): number {
@@ -35,10 +48,12 @@ export function hash(s: string): number {
   return h >>> 0
 }
 
-/** Calls `each` for every line of `file`, and `between` (awaited) after each chunk. */
+const partFile = (l: Layout, worker: number, p: number, writer: number) => join(l.dir, `part-${worker}-${p}-${writer}.tsv`)
+
+/** Calls `each` for every line of `file` (ASCII: read.ts escapes the rest), and `between` (awaited) after each chunk. */
 async function lines(file: string, each: (line: string) => void, between?: () => Promise<void>): Promise<void> {
   let rest = ''
-  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+  for await (const chunk of createReadStream(file, { encoding: 'latin1', highWaterMark: 1 << 20 })) {
     const parts = (rest + chunk).split('\n')
     rest = parts.pop()!
     for (const l of parts) if (l) each(l)
@@ -47,54 +62,53 @@ async function lines(file: string, each: (line: string) => void, between?: () =>
   if (rest) each(rest)
 }
 
-export async function replayShard(t: ReplayTask): Promise<LearnPartial> {
+export async function scatter(t: ScatterTask): Promise<number> {
   const [si, sn] = t.shard
-  const [wj, wn] = t.worker
-  const P = Math.max(1, Math.ceil(t.bytes / sn / wn / PARTITION))
-  const cx = context(t.def, t.params, t.files)
-  const part = emptyPartial(t.def, t.params, `${si}/${sn}`)
-  const groups: Map<string, string[]>[] = Array.from({ length: P }, () => new Map())
-  // one partition in memory: group there; more: spread over files, then one at a time
-  const outs = P > 1 ? groups.map((_, p) => createWriteStream(join(t.dir, `part-${si}-${wj}-${p}.tsv`))) : []
-  const bufs: string[][] = groups.map(() => [])
-  const flush = async (p: number) => {
-    const s = bufs[p]!.join('')
-    bufs[p] = []
-    size[p] = 0
-    if (!outs[p]!.write(s)) await new Promise<void>((r) => outs[p]!.once('drain', r))
+  const W = t.workers
+  const P = t.partitions
+  const n = W * P
+  const outs = Array.from({ length: n }, (_, k) => createWriteStream(partFile(t, k % W, Math.floor(k / W), t.writer)))
+  const bufs: string[][] = outs.map(() => [])
+  const size = outs.map(() => 0)
+  let kept = 0
+  const flush = async (k: number) => {
+    const s = bufs[k]!.join('')
+    bufs[k] = []
+    size[k] = 0
+    if (s && !outs[k]!.write(s)) await new Promise<void>((r) => outs[k]!.once('drain', r))
   }
-  const size = bufs.map(() => 0)
-  const flushBig = async () => {
-    for (let p = 0; p < P; p++) if (size[p]! > 1 << 20) await flush(p)
-  }
-  for (const spill of t.spills) {
-    await lines(spill, (l) => {
+  await lines(
+    t.spill,
+    (l) => {
       const tab = l.indexOf('\t')
       const id = l.slice(0, tab)
       const root = t.roots.get(id) ?? id
       const h = hash(root)
       if (h % sn != si) return
       const h2 = Math.floor(h / sn)
-      if (h2 % wn != wj) return
-      const p = Math.floor(h2 / wn) % P
-      if (P == 1) {
-        const g = groups[0]!
-        const list = g.get(root)
-        if (list) list.push(l.slice(tab + 1))
-        else g.set(root, [l.slice(tab + 1)])
-      } else {
-        bufs[p]!.push(root + '\t' + l.slice(tab + 1) + '\n')
-        size[p]! += l.length
-      }
-    }, P > 1 ? flushBig : undefined)
-  }
-  for (let p = 0; p < outs.length; p++) await flush(p)
+      const k = (h2 % W) + W * (Math.floor(h2 / W) % P)
+      bufs[k]!.push(root == id ? l + '\n' : root + l.slice(tab) + '\n')
+      size[k]! += l.length
+      kept++
+    },
+    async () => {
+      for (let k = 0; k < n; k++) if (size[k]! > 1 << 18) await flush(k)
+    },
+  )
+  for (let k = 0; k < n; k++) await flush(k)
   await Promise.all(outs.map((o) => new Promise((r) => o.end(r))))
-  for (let p = 0; p < P; p++) {
-    let g = groups[p]!
-    if (P > 1) {
-      g = new Map()
-      await lines(join(t.dir, `part-${si}-${wj}-${p}.tsv`), (l) => {
+  return kept
+}
+
+export async function replayPartitions(t: ReplayTask): Promise<LearnPartial> {
+  const cx = context(t.def, t.params, t.files)
+  const part = emptyPartial(t.def, t.params, `${t.shard[0]}/${t.shard[1]}`)
+  for (let p = 0; p < t.partitions; p++) {
+    const g = new Map<string, string[]>()
+    for (let w = 0; w < t.writers; w++) {
+      const f = partFile(t, t.worker, p, w)
+      if (!existsSync(f)) continue
+      await lines(f, (l) => {
         const tab = l.indexOf('\t')
         const root = l.slice(0, tab)
         const list = g.get(root)
@@ -102,9 +116,8 @@ export async function replayShard(t: ReplayTask): Promise<LearnPartial> {
         else g.set(root, [l.slice(tab + 1)])
       })
     }
-    // subjects in a fixed order: the counts do not depend on it, but first places do not either
+    // subjects in a fixed order: counts do not depend on it, and first places are sorted
     for (const root of [...g.keys()].sort()) replay(cx, g.get(root)!.map((s) => JSON.parse(s) as Rec), part)
-    groups[p] = new Map()
   }
   return part
 }
