@@ -1,0 +1,104 @@
+// @vitest-environment node
+// The learner's command line on small hand-written inputs: what it writes, and how bad
+// input is reported (never fatal for lines; exit 2, naming the file, for what it cannot read).
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { afterAll, describe, expect, it } from 'vitest'
+import { main } from '../../../src/entries/cli.js'
+import { definitionErrors } from '../../../src/journey/validate.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'dp-learn-cli-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const file = (name: string, text: string | Buffer) => {
+  const p = join(dir, name)
+  writeFileSync(p, text)
+  return p
+}
+async function cli(...args: string[]) {
+  const out: string[] = []
+  const err: string[] = []
+  const code = await main(args, (s) => out.push(s), (s) => err.push(s))
+  return { code, out, err }
+}
+
+const JOURNEY = file(
+  'journey.json',
+  JSON.stringify({
+    id: 'trial',
+    version: '2.3',
+    stages: [
+      { id: 'visitor', entry: { all: [] } },
+      { id: 'trial', entry: { event: { name: 'Signed Up' } } },
+      { id: 'active', entry: { event: { name: 'Report Shared' } } },
+    ],
+  }),
+)
+const T0 = Date.parse('2026-01-01T00:00:00Z')
+let n = 0
+const msg = (user: string, event: string, hours: number, extra = {}) => ({ type: 'track', event, messageId: 'm' + n++, timestamp: new Date(T0 + hours * 36e5).toISOString(), anonymousId: 'a-' + user, ...extra })
+
+/** 40 customers who sign up: those who create a project share a report the next day. */
+function customers(): string[] {
+  const lines: string[] = []
+  for (let i = 0; i < 40; i++) {
+    const u = 'c' + i
+    const ok = i % 2 == 0
+    const m = [msg(u, 'Home Viewed', i), msg(u, 'Signed Up', i + 1)]
+    if (ok || i % 8 == 1) m.push(msg(u, 'Project Created', i + 3))
+    if (ok) m.push(msg(u, 'Report Shared', i + 20))
+    lines.push(JSON.stringify({ batch: m, sentAt: m[0]!.timestamp }))
+  }
+  return lines
+}
+
+describe('desire-path learn (command line)', () => {
+  const events = customers()
+  const plain = file('a.ndjson', events.slice(0, 20).join('\n') + '\n{"batch": [oops\n' + JSON.stringify(msg('x', 'No Id', 1, { anonymousId: undefined })) + '\n')
+  const gz = file('b.ndjson.gz', gzipSync(events.slice(20).join('\n') + '\n' + JSON.stringify({ type: 'track', event: 'x', anonymousId: 'q', messageId: 'z' }) + '\n'))
+  const out = join(dir, 'learned.json')
+  const report = join(dir, 'report.md')
+
+  it('writes a learned definition that validates, with provenance, and a report; bad lines are counted with their place', async () => {
+    const r = await cli('learn', plain, gz, '--journey', JOURNEY, '--out', out, '--report', report, '--min-support', '5', '--now', '2026-03-01T00:00:00Z', '--workers', '1')
+    expect(r.err).toEqual([])
+    expect(r.code).toBe(0)
+    const learned = JSON.parse(readFileSync(out, 'utf8'))
+    expect(definitionErrors(learned)).toEqual([])
+    expect(learned.version).toBe('2.4')
+    expect(learned.stages[1].path.steps.map((s: { id: string; key: boolean }) => [s.id, s.key])).toEqual([['project-created', true]])
+    expect(learned.learned.stages.trial.visits).toEqual({ successful: 20, unsuccessful: 20, censored: 0 })
+    expect(learned.learned.quality.counts).toEqual({ malformed: 1, missingId: 1, missingTimestamp: 1 })
+    expect(learned.learned.quality.first.malformed).toEqual([`${plain}:21`])
+    expect(learned.learned.quality.first.missingTimestamp).toEqual([`${gz}:21`])
+    expect(Object.keys(learned.learned.input.files)).toEqual([plain, gz])
+    expect(learned.learned.input.files[gz]).toMatch(/^sha256:[0-9a-f]{64}$/)
+    expect(readFileSync(report, 'utf8')).toContain('```mermaid')
+    expect(r.out.join('\n')).toContain('trial: 20 successful, 20 unsuccessful, 0 censored; path: project-created')
+  })
+
+  it('exits 2 for a file it cannot read, naming it, and for a journey that does not validate, naming the JSON path', async () => {
+    const missing = await cli('learn', join(dir, 'nope.ndjson'), '--journey', JOURNEY, '--out', out)
+    expect(missing.code).toBe(2)
+    expect(missing.err.join('\n')).toContain(join(dir, 'nope.ndjson') + ': cannot read')
+    const corrupt = file('c.ndjson.gz', Buffer.concat([gzipSync('{"a":1}\n'.repeat(1000)).subarray(0, 40), Buffer.from('garbage')]))
+    const bad = await cli('learn', corrupt, '--journey', JOURNEY, '--out', out, '--workers', '1')
+    expect(bad.code).toBe(2)
+    expect(bad.err.join('\n')).toContain(corrupt + ': cannot read')
+    const j = file('bad-journey.json', JSON.stringify({ id: 'j', version: '1', stages: [{ id: 'a', entry: { evnt: {} } }] }))
+    const invalid = await cli('learn', plain, '--journey', j, '--out', out)
+    expect(invalid.code).toBe(2)
+    expect(invalid.err.join('\n')).toMatch(/bad-journey\.json: stages\[0\]\.entry/)
+    const usage = await cli('learn', plain, '--journey', JOURNEY)
+    expect([usage.code, usage.err[0]]).toEqual([2, expect.stringContaining('--out FILE is required')])
+  })
+
+  it('learn merge refuses partials that do not cover every shard once', async () => {
+    const p0 = join(dir, 'p0.json')
+    expect((await cli('learn', plain, gz, '--journey', JOURNEY, '--shard', '0/2', '--partial', p0, '--workers', '1')).code).toBe(0)
+    const r = await cli('learn', 'merge', p0, '--journey', JOURNEY, '--out', out)
+    expect(r.code).toBe(2)
+    expect(r.err.join('\n')).toContain('missing 1/2')
+  })
+})
