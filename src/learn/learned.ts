@@ -2,6 +2,7 @@ import type { JourneyDefinition, StageDef, StepDef } from '../journey/types.js'
 import { nextSteps } from './next.js'
 import { mergeQuality } from './quality.js'
 import { quantile } from './sketch.js'
+import { normalCdf } from './stats.js'
 import type { CandidateFigures, LearnParams, LearnedBlock, LearnedStage, LearnPartial, StageStats } from './types.js'
 
 // From counts to a recommended path: per stage, the key steps (support, lift, phi, each
@@ -9,8 +10,8 @@ import type { CandidateFigures, LearnParams, LearnedBlock, LearnedStage, LearnPa
 // next-step odds, and the steps that predict failure. The input definition comes back with
 // each stage's `path` (and `stall`) filled in, a minor version bump and a `learned` block.
 
-/** χ² (1 degree of freedom) for p < 0.05: |phi|·√N must reach √3.84. */
-const CHI2 = 3.841
+/** The family-wise error rate of a stage's tests (Bonferroni over its candidates). */
+const ALPHA = 0.05
 
 /** ms as an ISO 8601 duration, to the second: `P1DT2H3M4S`, at least `PT1S`. */
 export function isoDuration(ms: number): string {
@@ -52,6 +53,8 @@ function figures(st: StageStats, p: LearnParams, stage: StageDef, taken: Set<str
   const { successful: S, unsuccessful: U } = st
   const N = S + U
   const old = stage.path?.steps || []
+  // every candidate with enough visits is a test: each must pass at ALPHA / tests
+  const tests = Object.values(st.cand).filter((c) => c.s + c.u >= p.minSupport).length
   return Object.keys(st.cand)
     .sort()
     .map((key) => {
@@ -61,8 +64,10 @@ function figures(st: StageStats, p: LearnParams, stage: StageDef, taken: Set<str
       const lift = N && n ? c.s / n / (S / N) : 0
       const den = Math.sqrt(n * (N - n) * S * U)
       const phi = den ? (c.s * (U - c.u) - c.u * (S - c.s)) / den : 0
-      // enough visits, and an association unlikely by chance (χ² test, p < 0.05)
-      const strong = n >= p.minSupport && phi * phi * N >= CHI2
+      // enough visits, and an association unlikely by chance: χ² = N·phi² (1 degree of
+      // freedom), two-sided p from the normal distribution of √χ², Bonferroni-corrected
+      const pValue = 2 * normalCdf(-Math.abs(phi) * Math.sqrt(N))
+      const strong = n >= p.minSupport && pValue * tests < ALPHA
       const prior = old.find((x) => sameMatch(x.match, c.match))
       let id = prior?.id || slug(key.slice(2))
       if (!prior) for (let i = 2; taken.has(id); i++) id = slug(key.slice(2)) + '-' + i
@@ -74,6 +79,7 @@ function figures(st: StageStats, p: LearnParams, stage: StageDef, taken: Set<str
         lift: round(lift),
         phi: round(phi),
         n,
+        p: Number(pValue.toPrecision(3)),
         key: strong && support >= p.minShare && lift >= p.minLift && phi >= p.minPhi,
         negative: strong && phi <= -p.minPhi,
       }
@@ -98,7 +104,7 @@ function order(keys: CandidateFigures[], byId: Map<string, string>, st: StageSta
 function stage(def: JourneyDefinition, i: number, st: StageStats, p: LearnParams, refs: Set<string>): { learned: LearnedStage; stage: StageDef } {
   const sd = def.stages[i]!
   const visits = { successful: st.successful, unsuccessful: st.unsuccessful, censored: st.censored }
-  const base: LearnedStage = { visits, keySteps: [], negativeSteps: [], order: [], candidates: [] }
+  const base: LearnedStage = { visits, keySteps: [], negativeSteps: [], order: [], candidates: [], tests: 0 }
   const skipped =
     i == def.stages.length - 1 && !def.goal ? 'no outcome: the last stage, and the definition has no goal' : !st.successful ? 'no successful visits' : !st.unsuccessful ? 'no unsuccessful visits to compare with' : ''
   if (skipped) return { learned: { ...base, skipped }, stage: sd }
@@ -138,6 +144,7 @@ function stage(def: JourneyDefinition, i: number, st: StageStats, p: LearnParams
       return { before: keys[j]!.id, after: c.id, share: ab + ba ? round(ab / (ab + ba)) : 0 }
     }),
     candidates: cands,
+    tests: cands.filter((c) => c.n >= p.minSupport).length,
   }
   const path = { ...sd.path, steps, basis: st.successful }
   return { learned, stage: { ...sd, stall: learned.stall!, path } }

@@ -9,8 +9,6 @@ import type { Arm, CandidateFigures, LearnedBlock, LearnedStage, LearnParams, Nu
 const SMALL = 100
 /** Rejected candidates listed per stage, the most frequent first. */
 const REJECTED = 8
-/** χ² (1 degree of freedom) for p < 0.05, as the learner tests |phi|·√N. */
-const CHI2 = 3.841
 
 const pct = (x: number) => `${Math.round(x * 100)}%`
 /** A signed percentage (`+50%`, `−3%`, `0%`), or with `d` decimals and a unit: percentage points (`+1.6 pp`). */
@@ -42,13 +40,13 @@ export function eventOf(m: EventMatch): string {
 }
 
 /** Why a candidate is neither a key nor a negative step, as the learner decides it (learned.ts). */
-function why(c: CandidateFigures, p: LearnParams, N: number): string {
+function why(c: CandidateFigures, p: LearnParams, tests: number): string {
   const r: string[] = []
   if (c.n < p.minSupport) r.push(`below min-support n (${c.n} < ${p.minSupport})`)
   if (c.support < p.minShare) r.push(`low support (${pct(c.support)} < ${pct(p.minShare)})`)
   if (c.lift < p.minLift) r.push(`low lift (${dp(c.lift)} < ${dp(p.minLift)})`)
   if (c.phi < p.minPhi) r.push(`low phi (${dp(c.phi)} < ${dp(p.minPhi)})`)
-  if (!r.length && c.phi * c.phi * N < CHI2) r.push('not significant (χ² p ≥ 0.05)')
+  if (!r.length && c.p * tests >= 0.05) r.push(`not significant (p ${c.p.toPrecision(2)}, Bonferroni over ${tests} tests)`)
   return r.join('; ') || '—'
 }
 
@@ -74,12 +72,11 @@ function stageSection(def: JourneyDefinition, i: number, ls: LearnedStage | unde
   else out.push('No candidate passed every threshold: the path has no key step.')
   const kept = steps.filter((s) => !s.key && !ls.negativeSteps.includes(s.id))
   if (kept.length) out.push('', `Kept in the path as they were (other parts of the definition refer to them): ${kept.map((s) => `\`${s.id}\``).join(', ')}.`)
-  const N = S + U
   const rejected = ls.candidates.filter((c) => !c.key && !c.negative).sort((a, b) => b.n - a.n || (a.id < b.id ? -1 : 1))
   if (rejected.length) {
     const more = rejected.length > REJECTED ? ` (the ${REJECTED} most frequent of ${rejected.length})` : ''
     out.push('', `### Considered, not key${more}`, '')
-    out.push(table(FIGURES.concat('Why not'), rejected.slice(0, REJECTED).map((c) => [...figuresRow(c), why(c, p, N)])))
+    out.push(table(FIGURES.concat('Why not'), rejected.slice(0, REJECTED).map((c) => [...figuresRow(c), why(c, p, ls.tests)])))
   }
   if (ls.negativeSteps.length) {
     out.push('', '### Steps that predict failure', '', `Visits with these ended unsuccessful more often (phi ≤ -${dp(p.minPhi)}).`, '')

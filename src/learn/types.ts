@@ -128,6 +128,8 @@ export interface CandidateFigures {
   phi: number
   /** visits with the step (successful + unsuccessful) */
   n: number
+  /** two-sided p-value of the association (χ² test, 1 degree of freedom), not corrected */
+  p: number
   key: boolean
   negative: boolean
   /** p75 time from stage entry to the first occurrence among successful visits, ms */
@@ -146,6 +148,8 @@ export interface LearnedStage {
   /** share of successful visits with both in which consecutive key steps came in this order */
   order: { before: string; after: string; share: number }[]
   candidates: CandidateFigures[]
+  /** candidates tested (with at least min-support visits): a step must reach p < 0.05 / tests (Bonferroni) */
+  tests: number
   /** why nothing was learned, if so: `no outcome` (last stage without a goal), `no successful visits` */
   skipped?: string
 }

@@ -12,6 +12,7 @@ const cand = (id: string, match: CandidateFigures['match'], f: Partial<Candidate
   lift: 1,
   phi: 0,
   n: 100,
+  p: 0.5,
   key: false,
   negative: false,
   ...f,
@@ -39,6 +40,7 @@ const learned: LearnedBlock = {
         { before: 'workspace-created', after: 'data-source-connected', share: 0.93 },
         { before: 'data-source-connected', after: 'say-hi', share: 0.61 },
       ],
+      tests: 9,
       candidates: [
         cand('workspace-created', track('Workspace Created'), { support: 0.86, lift: 1.523, phi: 0.412, n: 1020, key: true, p75: 3 * 36e5 }),
         cand('data-source-connected', track('Data Source Connected'), { support: 0.7, lift: 1.3, phi: 0.3, n: 800, key: true, p75: 2 * 864e5 }),
@@ -57,6 +59,7 @@ const learned: LearnedBlock = {
       negativeSteps: [],
       order: [],
       candidates: [],
+      tests: 0,
       skipped: 'no successful visits',
     },
     expansion: {
@@ -65,6 +68,7 @@ const learned: LearnedBlock = {
       negativeSteps: [],
       stall: 'P3D',
       order: [],
+      tests: 0,
       candidates: [cand('plan-upgraded', track('Plan Upgraded'), { support: 0.5, lift: 1.4, phi: 0.3, n: 25 })],
     },
   },
