@@ -62,9 +62,12 @@ export function replay(cx: Context, recs: Rec[], acc: LearnPartial): void {
   const lastStage = ids.length - 1
   const seen = new Set<string>()
   const evs: JourneyEvent[] = []
+  // in input order (file, line): the first copy of a resend is kept, later ones counted,
+  // however the records were split into shards and partitions
+  recs.sort((a, b) => a[8] - b[8] || a[9] - b[9])
   for (const r of recs) {
     if (seen.has(r[1])) {
-      count(acc.replay, 'duplicate', cx.files[r[8]]!, r[9])
+      count(acc.replay, 'duplicate', cx.files[r[8]]!, r[9], cx.files)
       continue
     }
     seen.add(r[1])
