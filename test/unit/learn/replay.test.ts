@@ -24,8 +24,8 @@ const DEF: JourneyDefinition = {
 let seq = 0
 const track = (user: string, name: string, t: number, props: Record<string, string> = {}): Rec => [T0 + t, 'm' + seq++, 'track', name, props, 0, user, 0, 0, seq]
 
-function run(recs: Rec[][], now = T0 + 60 * DAY) {
-  const p = params(DEF, { now: new Date(now).toISOString() }, 0)
+function run(recs: Rec[][], now = T0 + 60 * DAY, learnFrom: 'all' | 'holdout' = 'all') {
+  const p = params(DEF, { now: new Date(now).toISOString(), learnFrom }, 0)
   const cx = context(DEF, p, ['f'])
   const part = emptyPartial(DEF, p, '0/1')
   for (const r of recs) replay(cx, r, part)
@@ -74,5 +74,20 @@ describe('replaying a subject', () => {
     expect(n.arms.treatment).toEqual({ subjects: 1, conversions: 1 })
     expect(n.arms.control).toEqual({ subjects: 1, conversions: 0 })
     expect(n.censored).toBe(1)
+  })
+
+  it('--learn-from holdout: the global holdout whole, everyone else only until a nudge shows', () => {
+    const el = (u: string, arm: string, t: number) => track(u, 'Nudge Eligible', t, { nudge: 'n', arm, stage: 'trial' })
+    const success = (u: string) => [track(u, 'Signed Up', 0), track(u, 'Created', H), track(u, 'Report Shared', 3 * DAY), track(u, 'Report Shared', 3 * DAY + 1)]
+    const held = [...success('h'), el('h', 'holdout', DAY)]
+    const shown = [...success('s'), el('s', 'treatment', DAY), track('s', 'Nudge Shown', DAY + 1, { nudge: 'n', arm: 'treatment' })]
+    const earlier = [track('e', 'Signed Up', 0), track('e', 'Report Shared', H), track('e', 'Report Shared', 2 * H), el('e', 'treatment', DAY), track('e', 'Nudge Shown', DAY + 1, { nudge: 'n' })]
+    const all = run([held, shown, earlier]).stages.trial!
+    expect([all.successful, all.unsuccessful, all.censored]).toEqual([3, 0, 0])
+    // shown a nudge a day into the visit, before its outcome: not observed unexposed for a
+    // full horizon, so censored; the success before any nudge still counts
+    const holdout = run([held, shown, earlier], T0 + 60 * DAY, 'holdout').stages.trial!
+    expect([holdout.successful, holdout.unsuccessful, holdout.censored]).toEqual([2, 0, 1])
+    expect(holdout.cand['t:Created']!.s).toBe(1)
   })
 })
