@@ -4,13 +4,14 @@ import { open } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 import { detId } from '../journey/ids.js'
+import { lineSplitter } from './lines.js'
 import { count, quality } from './quality.js'
 import type { Quality } from './types.js'
 
 // Pass 1 over the input: NDJSON (or gzipped NDJSON) of Segment-shaped messages, a message
 // or a batch envelope a line. Every line is parsed once; what the journey needs of each
 // message goes to a spill file, a compact record a line, behind the message's first id:
-//   <anonymousId or userId>\t[t, messageId, type, name, properties, traits, anonymousId, userId, file, line]
+//   <anonymousId or userId>\t[t, messageId, type, name, properties, traits, file, line]
 // Ids that messages link (both ids, or an alias) are collected for stitching. Bad lines
 // are counted by kind, never fatal; a file that cannot be read is (a ReadError).
 
@@ -47,6 +48,7 @@ export async function scan(files: [string, number][], spill: string, keep: Keep 
   const out = createWriteStream(spill)
   const res: Scan = { files: {}, quality: {}, lines: 0, messages: 0, links: [], latest: -Infinity, spillBytes: 0 }
   const links = new Set<string>()
+  let last = ''
   let buf: string[] = []
   let size = 0
   try {
@@ -55,7 +57,6 @@ export async function scan(files: [string, number][], spill: string, keep: Keep 
       const q = (res.quality[file] = quality())
       const hash = createHash('sha256')
       let line = 0
-      let rest = ''
       const take = (text: string) => {
         line++
         if (!text.trim()) return
@@ -73,15 +74,15 @@ export async function scan(files: [string, number][], spill: string, keep: Keep 
           if (!rec) continue
           res.messages++
           if (rec.t > res.latest) res.latest = rec.t
-          if (rec.link) links.add(rec.link)
+          // a customer's messages come together: the same pair as before is not looked up again
+          if (rec.link && rec.link !== last) links.add((last = rec.link))
           buf.push(rec.line)
           size += rec.line.length
         }
       }
+      const split = lineSplitter(take)
       for await (const chunk of await source(file, hash)) {
-        const parts = (rest + chunk).split('\n')
-        rest = parts.pop()!
-        for (const p of parts) take(p)
+        split.push(chunk)
         if (size > 1 << 20) {
           res.spillBytes += size
           await write(out, buf.join(''))
@@ -89,7 +90,7 @@ export async function scan(files: [string, number][], spill: string, keep: Keep 
           size = 0
         }
       }
-      if (rest) take(rest)
+      split.end()
       res.files[file] = 'sha256:' + hash.digest('hex')
     }
     res.spillBytes += size
@@ -179,7 +180,7 @@ function record(m: unknown, q: Quality, file: string, line: number, fi: number, 
   const name = str(type == 'track' ? (o.event ?? o.event_text) : o.name) ?? (type == 'page' ? str(obj(o.properties)?.name) : undefined)
   const props = pick(obj(o.properties), keep.props)
   const traits = type == 'identify' ? pick(obj(o.traits) || obj(obj(o.context)?.traits), keep.traits) : 0
-  const rec = JSON.stringify([t, id, type, name ?? 0, props, traits, anon ?? 0, user ?? 0, fi, line])
+  const rec = JSON.stringify([t, id, type, name ?? 0, props, traits, fi, line])
   const link = anon && user ? ascii(anon) + '\u0001' + ascii(user) : prev && user ? ascii(prev) + '\u0001' + ascii(user) : undefined
   return { line: ascii((anon || user)!) + '\t' + ascii(rec) + '\n', t, ...(link && { link }) }
 }

@@ -12,14 +12,14 @@ import type { Arm, LearnPartial, StageStats } from './types.js'
 // labels each (successful, unsuccessful, censored) and counts what happened in it; it
 // follows each nudge from the subject's first `Nudge Eligible` to its conversion.
 
-/** A spill record (read.ts): [t, messageId, type, name, properties, traits, anonymousId, userId, file, line]. */
-export type Rec = [number, string, string, string | 0, Record<string, JsonValue> | 0, Record<string, JsonValue> | 0, string | 0, string | 0, number, number]
+/** A spill record (read.ts): [t, messageId, type, name, properties, traits, file, line]; the subject is the spill line's prefix. */
+export type Rec = [number, string, string, string | 0, Record<string, JsonValue> | 0, Record<string, JsonValue> | 0, number, number]
 
 interface Visit {
   stage: number
   t0: number
   /** candidate → its first occurrence (time order) */
-  first: Map<string, [number, JourneyEvent]>
+  first: Map<string, number>
 }
 interface Pending {
   id: string
@@ -37,26 +37,29 @@ const ARMS = new Set(['treatment', 'control', 'holdout'])
 
 export const stageStats = (): StageStats => ({ successful: 0, unsuccessful: 0, censored: 0, toNext: sketch(), cand: {}, before: {}, next: {} })
 
-function event(r: Rec): JourneyEvent {
-  const e: JourneyEvent = { type: r[2], messageId: r[1], t: r[0] }
+/** The event the engine folds; the stitched id stands for the customer's ids (the engine only names derived events' ids with it). */
+function event(r: Rec, subject: string): JourneyEvent {
+  const e: JourneyEvent = { type: r[2], messageId: r[1], t: r[0], anonymousId: subject }
   if (r[3]) e[r[2] == 'track' ? 'event' : 'name'] = r[3]
   if (r[4]) e.properties = r[4]
   if (r[5]) e.traits = r[5]
-  if (r[6]) e.anonymousId = r[6]
-  if (r[7]) e.userId = r[7]
   return e
 }
 
-/** A candidate step's key and the match that finds it: `t:Name`, `p:Name` (a named page), `u:/path`. */
-export function candidate(e: JourneyEvent): [string, EventMatch] | undefined {
-  if (e.type == 'track' && e.event) return ['t:' + e.event, { type: 'track', name: e.event }]
+/** A candidate step's key: `t:Name` (a track), `p:Name` (a named page), `u:/path` (a page by its path). */
+export function candidate(e: JourneyEvent): string | undefined {
+  if (e.type == 'track') return e.event ? 't:' + e.event : undefined
   if (e.type != 'page') return undefined
-  if (e.name) return ['p:' + e.name, { type: 'page', name: e.name }]
+  if (e.name) return 'p:' + e.name
   const path = e.properties?.path
-  return typeof path == 'string' ? ['u:' + path, { type: 'page', where: [{ prop: 'path', op: 'eq', value: path }] }] : undefined
+  return typeof path == 'string' ? 'u:' + path : undefined
 }
 
-export function replay(cx: Context, recs: Rec[], acc: LearnPartial): void {
+/** The match that finds a candidate's events. */
+const matchOf = (k: string): EventMatch =>
+  k[0] == 't' ? { type: 'track', name: k.slice(2) } : k[0] == 'p' ? { type: 'page', name: k.slice(2) } : { type: 'page', where: [{ prop: 'path', op: 'eq', value: k.slice(2) }] }
+
+export function replay(cx: Context, subject: string, recs: Rec[], acc: LearnPartial): void {
   const { engine, def, horizon: H, now } = cx
   const ids = def.stages.map((s) => s.id)
   const lastStage = ids.length - 1
@@ -64,14 +67,14 @@ export function replay(cx: Context, recs: Rec[], acc: LearnPartial): void {
   const evs: JourneyEvent[] = []
   // in input order (file, line): the first copy of a resend is kept, later ones counted,
   // however the records were split into shards and partitions
-  recs.sort((a, b) => a[8] - b[8] || a[9] - b[9])
+  recs.sort((a, b) => a[6] - b[6] || a[7] - b[7])
   for (const r of recs) {
     if (seen.has(r[1])) {
-      count(acc.replay, 'duplicate', cx.files[r[8]]!, r[9], cx.files)
+      count(acc.replay, 'duplicate', cx.files[r[6]]!, r[7], cx.files)
       continue
     }
     seen.add(r[1])
-    if (r[0] <= now) evs.push(event(r))
+    if (r[0] <= now) evs.push(event(r, subject))
   }
   evs.sort(byKey)
   acc.subjects++
@@ -95,8 +98,8 @@ export function replay(cx: Context, recs: Rec[], acc: LearnPartial): void {
       add(st.toNext, at - v.t0)
       const keys = [...v.first.keys()]
       keys.forEach((k, i) => {
-        const [t, e] = v.first.get(k)!
-        const c = (st.cand[k] ||= { match: candidate(e)![1], s: 0, u: 0, at: sketch() })
+        const t = v.first.get(k)!
+        const c = (st.cand[k] ||= { match: matchOf(k), s: 0, u: 0, at: sketch() })
         c.s++
         add(c.at, t - v.t0)
         for (let j = i + 1; j < keys.length; j++) st.before[k + '\t' + keys[j]] = (st.before[k + '\t' + keys[j]] || 0) + 1
@@ -107,7 +110,7 @@ export function replay(cx: Context, recs: Rec[], acc: LearnPartial): void {
       st.next[last] = (st.next[last] || 0) + 1
     } else if (Math.min(at, end) - v.t0 >= H || (!ok && at <= end)) {
       st.unsuccessful++
-      for (const [k, [, e]] of v.first) (st.cand[k] ||= { match: candidate(e)![1], s: 0, u: 0, at: sketch() }).u++
+      for (const k of v.first.keys()) (st.cand[k] ||= { match: matchOf(k), s: 0, u: 0, at: sketch() }).u++
     } else st.censored++
   }
 
@@ -120,7 +123,7 @@ export function replay(cx: Context, recs: Rec[], acc: LearnPartial): void {
 
   /** After the state changed at `t`: transitions, exit, goal, nudge goals. */
   const after = (prev: JourneyState, t: number) => {
-    for (const tr of s.history.slice(prev.history.length)) moved(tr)
+    for (let i = prev.history.length; i < s.history.length; i++) moved(s.history[i]!)
     if (s.exited && !prev.exited && visit) {
       close(visit, false, s.exited.at)
       visit = undefined
@@ -161,10 +164,10 @@ export function replay(cx: Context, recs: Rec[], acc: LearnPartial): void {
     after(prev, e.t)
     // the event that moves the customer on is the outcome of the stage it leaves, never a
     // step (of either stage); the first event's tick only starts the first stage
-    const caused = s.history.slice(prev.history.length).some((tr) => tr.cause == e.messageId)
+    const caused = s.history.length > prev.history.length && s.history.slice(prev.history.length).some((tr) => tr.cause == e.messageId)
     if (!caused && visit && !s.exited && e.t < end && e.t - visit.t0 <= H) {
       const c = candidate(e)
-      if (c && !visit.first.has(c[0]) && !cx.outcome[visit.stage]!(e)) visit.first.set(c[0], [e.t, e])
+      if (c && !visit.first.has(c) && !cx.outcome[visit.stage]!(e)) visit.first.set(c, e.t)
     }
   }
   if (cx.timed && s.last) step(engine.tick(s, now).state, now)

@@ -71,7 +71,8 @@ async function all<T>(tasks: Task[]): Promise<T[]> {
     tasks.map(
       (t) =>
         new Promise<T>((ok, fail) => {
-          const w = new Worker(WORKER, { workerData: t })
+          // a young generation of 96 MB: the fold allocates much that dies young (−5% time, +15% RSS)
+          const w = new Worker(WORKER, { workerData: t, resourceLimits: { maxYoungGenerationSizeMb: 96 } })
           w.once('message', (m: { ok?: T; error?: string; read?: boolean }) => (m.error ? fail(m.read ? new ReadError(m.error) : new Error(m.error)) : ok(m.ok!)))
           w.once('error', fail)
         }),
@@ -98,8 +99,9 @@ export async function countAll(sources: string[], def: JourneyDefinition, o: Cou
   const tmp = await mkdtemp(join(tmpdir(), 'desire-path-learn-'))
   const sampler = TRACE ? setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20) : undefined
   try {
-    // pass 1: files spread over the workers, the biggest first
-    const sizes = await Promise.all(files.map((f) => (f == '-' ? 0 : stat(f).then((s) => s.size))))
+    // pass 1: files spread over the workers, the biggest first (a gzipped file counts as
+    // its likely size unpacked, 8 times)
+    const sizes = await Promise.all(files.map((f) => (f == '-' ? 0 : stat(f).then((s) => s.size * (f.endsWith('.gz') ? 8 : 1)))))
     const bins: [string, number][][] = Array.from({ length: Math.min(W, files.length) }, () => [])
     const load = bins.map(() => 0)
     for (const i of files.map((_, i) => i).sort((a, b) => sizes[b]! - sizes[a]! || a - b)) {

@@ -2,6 +2,7 @@ import { createReadStream, createWriteStream, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { JourneyDefinition } from '../journey/types.js'
 import { context } from './context.js'
+import { lineSplitter } from './lines.js'
 import { emptyPartial } from './partial.js'
 import { replay, type Rec } from './replay.js'
 import type { LearnParams, LearnPartial } from './types.js'
@@ -52,14 +53,12 @@ const partFile = (l: Layout, worker: number, p: number, writer: number) => join(
 
 /** Calls `each` for every line of `file` (ASCII: read.ts escapes the rest), and `between` (awaited) after each chunk. */
 async function lines(file: string, each: (line: string) => void, between?: () => Promise<void>): Promise<void> {
-  let rest = ''
+  const split = lineSplitter((l) => l && each(l))
   for await (const chunk of createReadStream(file, { encoding: 'latin1', highWaterMark: 1 << 20 })) {
-    const parts = (rest + chunk).split('\n')
-    rest = parts.pop()!
-    for (const l of parts) if (l) each(l)
+    split.push(chunk as string)
     if (between) await between()
   }
-  if (rest) each(rest)
+  split.end()
 }
 
 export async function scatter(t: ScatterTask): Promise<number> {
@@ -116,8 +115,8 @@ export async function replayPartitions(t: ReplayTask): Promise<LearnPartial> {
         else g.set(root, [l.slice(tab + 1)])
       })
     }
-    // subjects in a fixed order: counts do not depend on it, and first places are sorted
-    for (const root of [...g.keys()].sort()) replay(cx, g.get(root)!.map((s) => JSON.parse(s) as Rec), part)
+    // in any order: counts do not depend on it, and first places are kept sorted
+    for (const [root, recs] of g) replay(cx, root, recs.map((s) => JSON.parse(s) as Rec), part)
   }
   return part
 }
