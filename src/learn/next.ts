@@ -45,7 +45,7 @@ export function nextSteps(st: StageStats, path: string[]): number[][] {
     }
   const X = solve(Q, R)
 
-  return path.map((a) => {
+  return path.map((a, i) => {
     const odds = new Array<number>(path.length).fill(0)
     const row = counts.get(a)
     const n = out(a)
@@ -56,7 +56,11 @@ export function nextSteps(st: StageStats, path: string[]): number[][] {
       if (j != null) odds[j]! += c / n
       else if (v >= 0) for (let k = 0; k < path.length; k++) odds[k]! += (c / n) * X[v]![k]!
     }
-    return odds
+    // a step is done once: a walk that comes back to it goes on from it, so its own share
+    // goes to the others in proportion
+    const self = odds[i]!
+    odds[i] = 0
+    return self < 1 ? odds.map((x) => x / (1 - self)) : odds
   })
 }
 
