@@ -48,6 +48,7 @@ import { attachDevtools, type DevtoolsOptions } from 'desire-path/devtools'
 import { captureVitals } from 'desire-path/vitals'
 import { consentModeConsent, tcfConsent } from 'desire-path/consent'
 import type { ConsentState, Inspection } from 'desire-path'
+import { learn, type LearnResult, type NudgeUplift } from 'desire-path/learn'
 ${jsonImport}
 
 declare const env: { WRITE_KEY: string | undefined }
@@ -101,6 +102,10 @@ const state: ConsentState = careful.consent('granted')
 console.log(state, (await careful.inspect()).consent)
 await dp.flush()
 await dp.shutdown()
+// the learner (Node): types only here, run by the bin step below
+const learned: () => Promise<LearnResult> = () => learn(['exports/'], journey, { horizon: 'P14D', workers: 2, learnFrom: 'holdout' })
+const uplifts = (r: LearnResult): [string, NudgeUplift][] => Object.entries(r.uplift)
+console.log(typeof learned, uplifts)
 `
 const strict = { strict: true, exactOptionalPropertyTypes: true, verbatimModuleSyntax: true, noEmit: true, skipLibCheck: false, target: 'ES2022', lib: ['ES2022', 'DOM'], resolveJsonModule: true, types: [] }
 const configs = {
@@ -131,7 +136,9 @@ step('every entry imports in Node (no DOM: an inert tracker)', () => {
     const dp = createTracker({ endpoint: '/v1/batch' })
     dp.track('x')
     if (typeof j.createTracker != 'function' || typeof v.validateDefinition != 'function') throw new Error('missing exports')
-    if ('validateDefinition' in j) throw new Error('desire-path/journey ships the full validator')`
+    if ('validateDefinition' in j) throw new Error('desire-path/journey ships the full validator')
+    const l = await import('desire-path/learn')
+    if (typeof l.learn != 'function' || typeof l.fromPartials != 'function') throw new Error('desire-path/learn')`
   run(process.execPath, ['--input-type=module', '-e', code])
 })
 step('the installed bin: npx desire-path validate', () => {
@@ -145,6 +152,21 @@ step('the installed bin: npx desire-path validate', () => {
     throw e
   }
   throw new Error('a broken definition passed')
+})
+step('the installed bin: npx desire-path learn (with worker threads) and uplift', () => {
+  const t0 = Date.parse('2026-01-01T00:00:00Z')
+  const lines = []
+  for (let i = 0; i < 60; i++) {
+    const m = (event, h) => ({ type: 'track', event, anonymousId: 'a' + i, messageId: `m${i}-${h}`, timestamp: new Date(t0 + (i + h) * 36e5).toISOString() })
+    const batch = [m('Home Viewed', 0), m('Signed Up', 1), ...(i % 2 ? [] : [m('Workspace Created', 2), m('Workspace Created', 3), m('Workspace Deleted', 4)])]
+    lines.push(JSON.stringify({ batch }))
+  }
+  writeFileSync(join(dir, 'events.ndjson'), lines.join('\n') + '\n')
+  const out = run('npx', ['--no-install', 'desire-path', 'learn', 'events.ndjson', '--journey', 'journey.json', '--out', 'learned.json', '--workers', '2', '--min-support', '5'])
+  if (!/wrote learned\.json/.test(out)) throw new Error('unexpected output: ' + out)
+  if (!/ok/.test(run('npx', ['--no-install', 'desire-path', 'validate', 'learned.json']))) throw new Error('learned.json does not validate')
+  run('npx', ['--no-install', 'desire-path', 'uplift', 'events.ndjson', '--journey', 'learned.json'])
+  return out.split('\n')[0]
 })
 step('source maps carry their sources (src/ is not shipped)', () => {
   for (const f of ['index.js.map', 'journey.js.map', 'desire-path.iife.js.map']) {

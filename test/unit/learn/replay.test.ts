@@ -22,13 +22,13 @@ const DEF: JourneyDefinition = {
 }
 
 let seq = 0
-const track = (user: string, name: string, t: number, props: Record<string, string> = {}): Rec => [T0 + t, 'm' + seq++, 'track', name, props, 0, user, 0, 0, seq]
+const track = (user: string, name: string, t: number, props: Record<string, string> = {}): Rec => [T0 + t, 'm' + seq++, 'track', name, props, 0, 0, seq]
 
 function run(recs: Rec[][], now = T0 + 60 * DAY, learnFrom: 'all' | 'holdout' = 'all') {
   const p = params(DEF, { now: new Date(now).toISOString(), learnFrom }, 0)
   const cx = context(DEF, p, ['f'])
   const part = emptyPartial(DEF, p, '0/1')
-  for (const r of recs) replay(cx, r, part)
+  for (const r of recs) replay(cx, 'subject-' + seq, r, part)
   return part
 }
 
