@@ -397,12 +397,12 @@ async function main() {
   if (profile) printProfile(profile, profile.calls)
 
   // other benchmarks' keys (bench/learn.mjs writes `learn`) are kept
-  const others = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : {}
+  const kept = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : {}
   writeFileSync(
     RESULTS,
     JSON.stringify(
       {
-        ...(others.learn && { learn: others.learn }),
+        ...(kept.learn && { learn: kept.learn }),
         date: new Date(started).toISOString(),
         machine,
         sdk: { commit, bytes: sdkBytes },
