@@ -60,9 +60,9 @@ let peak = 0
 const trace = (what: string, t0: number) =>
   TRACE && process.stderr.write(`learn: ${what} in ${Date.now() - t0} ms, rss ${process.memoryUsage().rss >> 20} MB (peak so far ${peak >> 20} MB)\n`)
 
-/** Runs tasks, in worker threads when there is more than one and the built worker exists. */
-async function all<T>(tasks: Task[]): Promise<T[]> {
-  if (tasks.length < 2 || !existsSync(WORKER)) {
+/** Runs tasks, in worker threads when there is more than one and the built worker exists (and `here` is not set). */
+async function all<T>(tasks: Task[], here = false): Promise<T[]> {
+  if (here || tasks.length < 2 || !existsSync(WORKER)) {
     const out: T[] = []
     for (const t of tasks) out.push((await work(t)) as T)
     return out
@@ -111,7 +111,10 @@ export async function countAll(sources: string[], def: JourneyDefinition, o: Cou
     }
     let t0 = Date.now()
     const keep = keepOf(def)
-    const scans = await all<Scan>(bins.map((b, j) => ({ kind: 'scan', files: b.sort((x, y) => x[1] - y[1]), spill: join(tmp, `spill-${j}.tsv`), keep })))
+    const scans = await all<Scan>(bins.map((b, j) => ({ kind: 'scan', files: b.sort((x, y) => x[1] - y[1]), spill: join(tmp, `spill-${j}.tsv`), keep })),
+      // standard input is this thread's: a worker's process.stdin is not it
+      files.includes('-'),
+    )
     const ids = identities()
     let latest = -Infinity
     for (const s of scans) {

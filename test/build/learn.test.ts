@@ -30,6 +30,17 @@ describe('dist/ learner', () => {
     expect(JSON.parse(one[0]!).learned.subjects).toBe(truth.customers)
   }, 120_000)
 
+  it('reads standard input (`-`) beside files, with worker threads', () => {
+    const { lines, truth } = generateLines({ customers: 300, seed: 6 })
+    const o = join(dir, 'stdin.json')
+    const half = join(dir, 'half.ndjson')
+    writeFileSync(half, lines.slice(lines.length / 2).join('\n') + '\n')
+    const args = [join(root, 'bin/desire-path.mjs'), 'learn', '-', half, '--journey', join(root, 'examples/journeys/b2b-saas.json'), '--out', o, '--now', truth.now, '--workers', '2']
+    const out = execFileSync(process.execPath, args, { encoding: 'utf8', input: lines.slice(0, lines.length / 2).join('\n') + '\n' })
+    expect(out).toContain(`from ${truth.messages + truth.quality.resentMessages} messages, ${truth.customers} customers`)
+    expect(Object.keys(JSON.parse(readFileSync(o, 'utf8')).learned.input.files)).toEqual(['-', half])
+  })
+
   it('keeps the learner and node: modules out of every browser build', () => {
     const browser = readdirSync(join(root, 'dist')).filter((f) => f.endsWith('.js') && !/^(cli|learn|learn-worker|node-.*)\.js$/.test(f))
     expect(browser.length).toBeGreaterThan(5)
