@@ -10,6 +10,7 @@ import { writeEvents, type Truth } from './fixtures/learn-data.mjs'
 import { fromPartials, learn, learnPartial, uplift } from '../src/entries/learn.js'
 import type { LearnResult } from '../src/learn/types.js'
 import { definitionErrors } from '../src/journey/validate.js'
+import { createEngine, foldAll } from '../src/journey/engine.js'
 
 const DEF = JSON.parse(readFileSync(new URL('../examples/journeys/b2b-saas.json', import.meta.url), 'utf8'))
 const dir = mkdtempSync(join(tmpdir(), 'dp-learn-'))
@@ -76,6 +77,30 @@ describe('desire-path learn on planted data', () => {
     expect(Object.keys(run.definition.learned.input.files)).toHaveLength(4)
     expect(run.definition.learned.date).toBe(truth.now)
     expect(run.report).toContain('```mermaid')
+  })
+
+  it('drives the SDK’s engine: next steps follow the learned order, a failure step is never proposed and reads as offPath', () => {
+    const engine = createEngine(run.definition)
+    const onboarding = run.definition.stages.find((s) => s.id == 'onboarding')!.path!.steps
+    const keys = onboarding.filter((s) => s.key)
+    const fail = onboarding.find((s) => !s.key)!
+    let n = 0
+    const ev = (event: string, h: number) => ({ type: 'track', event, messageId: 'm' + n++, anonymousId: 'a', t: 1e12 + h * 36e5 })
+    const at = (evs: ReturnType<typeof ev>[]) => engine.snapshot(foldAll(engine, evs).state, evs[evs.length - 1]!.t)
+    const start = [ev('Home Viewed', 0), ev('Demo Requested', 1), ev('Signed Up', 2)]
+    // a failure step first: the path still starts at the first key step, and nothing is "skipped"
+    const afterError = at([...start, ev(fail.match.name!, 3)])
+    expect(afterError.next!.id).toBe(keys[0]!.id)
+    expect(afterError.signals.map((x) => x.kind)).not.toContain('skippedKeyStep')
+    const done = [...start]
+    keys.forEach((k, i) => {
+      expect({ i, next: at(done).next?.id }).toEqual({ i, next: k.id })
+      done.push(ev(k.match.name!, 4 + i))
+    })
+    expect(at(done).next).toBeNull()
+    // the failure step after a key step is off the path, with the learned odds
+    const off = at([...start, ev(keys[0]!.match.name!, 3), ev(fail.match.name!, 4)])
+    expect(off.signals.find((x) => x.kind == 'offPath')?.explanation).toMatch(/^Only \d+% of customers did “Error Shown”/)
   })
 
   it('one run and a merged 4-shard run give the same learned definition', async () => {

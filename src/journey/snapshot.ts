@@ -42,10 +42,11 @@ export function snapshot(s: JourneyState, now: number, stages: StageDef[]): Jour
     const lastAt = s.last ? +s.last.slice(0, 15) : s.since
     if (now - lastAt >= idle) signals.push({ kind: 'idle', explanation: `No activity for ${humanize(now - lastAt)}.` })
   }
-  // next: the likeliest not-done step after the last one, else the first key step not done
+  // next: the likeliest not-done step after the last one, if at least 10% likely (below,
+  // taking it would be offPath), else the first key step not done; none once they are all done
   const after = all.find((x) => x.id == s.lastStep)?.next
-  const byOdds = after && all.filter((x) => !done(x) && after[x.id]).sort((a, b) => after[b.id]! - after[a.id]!)[0]
-  const next = byOdds || keys.find((x) => !done(x)) || all.find((x) => !done(x))
+  const byOdds = after && all.filter((x) => !done(x) && after[x.id]! >= 0.1).sort((a, b) => after[b.id]! - after[a.id]!)[0]
+  const next = byOdds || keys.find((x) => !done(x))
   return {
     stage: stage ? stage.id : null,
     since: stage ? s.since : null,

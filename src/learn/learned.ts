@@ -31,6 +31,9 @@ const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(
 const sameMatch = (a: StepDef['match'], b: StepDef['match']) =>
   JSON.stringify({ ...a, type: a.type || 'track' }) == JSON.stringify({ ...b, type: b.type || 'track' }) || (a.name != null && !a.type && !a.where && a.name == b.name && b.type == 'track')
 
+/** Words for explanations ("90% of customers who reached Onboarding did “Workspace Created” within 5 hours"), for steps without a label. */
+const label = (m: StepDef['match']) => (m.type == 'page' ? (m.name ? `viewed the ${m.name} page` : `viewed ${m.where?.[0]?.value}`) : `did “${m.name}”`)
+
 /** Step ids other parts of the definition refer to (nudge triggers, `stepDone`): kept in the path. */
 function referenced(def: JourneyDefinition): Set<string> {
   const out = new Set<string>()
@@ -113,20 +116,26 @@ function stage(def: JourneyDefinition, i: number, st: StageStats, p: LearnParams
   const keys = order(cands.filter((c) => c.key), byId, st)
   const negative = cands.filter((c) => c.negative)
   const kept = (sd.path?.steps || []).filter((x) => refs.has(x.id) && !cands.some((c) => c.id == x.id && (c.key || c.negative)))
-  const chosen = [...keys, ...negative]
+  // The path the SDK reads: the steps that predict failure first (so they are never a
+  // key step's "later step", which would read as a skipped key step), then the key steps
+  // in the recommended order. Only key steps have next-step odds; a failure step is in
+  // them only below 10%, so the SDK never proposes it and raises offPath when it is taken.
+  // Without a key step there is no path to be off: failure steps stay in the figures.
+  const avoid = keys[0] ? negative : []
+  const chosen = [...avoid, ...keys]
   const odds = nextSteps(st, chosen.map((c) => byId.get(c.id)!))
   const steps: StepDef[] = chosen.map((c, j) => {
     const prior = sd.path?.steps.find((x) => x.id == c.id)
     const next: Record<string, number> = {}
-    odds[j]!.forEach((q, k) => q >= 0.001 && (next[chosen[k]!.id] = round(q)))
+    if (c.key) odds[j]!.forEach((q, k) => q >= 0.001 && (chosen[k]!.key || q < 0.1) && (next[chosen[k]!.id] = round(q)))
     return {
       id: c.id,
-      ...(prior?.label && { label: prior.label }),
+      label: prior?.label || label(c.match),
       match: c.match,
       key: c.key,
       ...(c.p75 != null && { expectedWithin: isoDuration(c.p75) }),
       share: c.support,
-      next,
+      ...(c.key && { next }),
     }
   })
   for (const x of kept) steps.push({ ...x, key: false })

@@ -26,6 +26,7 @@ const SCENARIOS = [
   { file: 'idb-unavailable.mjs', timeout: 120_000 },
   { file: 'journey-reload.mjs', timeout: 60_000 },
   { file: 'journey-tabs.mjs', timeout: 60_000 },
+  { file: 'learned-path.mjs', timeout: 90_000 },
   { file: 'identity-tabs.mjs', timeout: 90_000 },
   { file: 'nudge-tabs.mjs', timeout: 60_000 },
   { file: 'nudge-reload.mjs', timeout: 60_000 },

@@ -310,6 +310,12 @@ describe('recommended path: progress, next step, signals', () => {
     expect(snap).toMatchObject({ stage: 'adoption', progress: 0.5, next: { id: 'integrate', label: 'connected an integration' }, signals: [] })
   })
 
+  it('never proposes a step under 10% likely as the next one, and none once every key step is done', () => {
+    // after invite, report is 5% likely (taking it is offPath): integrate is proposed
+    const s = foldAll(e, [...base, ev('Teammate Invited', 2 * H), ev('Integration Added', 3 * H)]).state
+    expect(e.snapshot(s, 3 * H)).toMatchObject({ progress: 1, next: null })
+  })
+
   it('emits Journey Step Completed once per step', () => {
     const r = foldAll(e, [...base, ev('Teammate Invited', 2 * H), ev('Teammate Invited', 3 * H)])
     expect(r.derived.filter((x) => x.event == 'Journey Step Completed').map((x) => x.properties.step)).toEqual(['invite'])
