@@ -160,8 +160,12 @@ export function replay(cx: Context, subject: string, recs: Rec[], acc: LearnPart
     }
     if (cx.timed && s.last) step(engine.tick(s, e.t).state, e.t)
     const prev = s
-    s = engine.fold(s, e).state
-    after(prev, e.t)
+    // the first event starts the journey: always folded
+    const fold = !s.last || cx.folds(e)
+    if (fold) {
+      s = engine.fold(s, e).state
+      after(prev, e.t)
+    }
     // the event that moves the customer on is the outcome of the stage it leaves, never a
     // step (of either stage); the first event's tick only starts the first stage
     const caused = s.history.length > prev.history.length && s.history.slice(prev.history.length).some((tr) => tr.cause == e.messageId)

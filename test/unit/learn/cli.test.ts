@@ -78,6 +78,27 @@ describe('desire-path learn (command line)', () => {
     expect(r.out.join('\n')).toContain('trial: 20 successful, 20 unsuccessful, 0 censored; path: project-created')
   })
 
+  it('keeps names and ids outside ASCII (and with tabs or newlines) intact through its spill files', async () => {
+    const lines: string[] = []
+    for (let i = 0; i < 40; i++) {
+      const anon = `añon\t${i}\n`
+      const m = [msg('x', 'Home Viewed', i, { anonymousId: anon }), msg('x', 'Signed Up', i + 1, { anonymousId: anon })]
+      // signup links the marketing id to a user id outside ASCII; the product app's events carry both
+      const user = `usér-${i}`
+      m.push({ type: 'identify', userId: user, anonymousId: anon, messageId: 'id' + i, timestamp: new Date(T0 + (i + 2) * 36e5).toISOString() } as never)
+      if (i % 2 == 0 || i % 8 == 1) m.push(msg('x', 'Café Créé ✓', i + 3, { anonymousId: 'app-' + i, userId: user }))
+      if (i % 2 == 0) m.push(msg('x', 'Report Shared', i + 20, { anonymousId: undefined, userId: user }))
+      lines.push(JSON.stringify({ batch: m }))
+    }
+    const f = file('utf8.ndjson', lines.join('\n') + '\n')
+    const o = join(dir, 'utf8.json')
+    expect((await cli('learn', f, '--journey', JOURNEY, '--out', o, '--min-support', '5', '--now', '2026-03-01T00:00:00Z', '--workers', '1')).code).toBe(0)
+    const learned = JSON.parse(readFileSync(o, 'utf8'))
+    expect(learned.learned.subjects).toBe(40)
+    expect(learned.learned.stages.trial.visits).toEqual({ successful: 20, unsuccessful: 20, censored: 0 })
+    expect(learned.stages[1].path.steps.map((s: { match: { name: string } }) => s.match.name)).toEqual(['Café Créé ✓'])
+  })
+
   it('exits 2 for a file it cannot read, naming it, and for a journey that does not validate, naming the JSON path', async () => {
     const missing = await cli('learn', join(dir, 'nope.ndjson'), '--journey', JOURNEY, '--out', out)
     expect(missing.code).toBe(2)

@@ -90,4 +90,25 @@ describe('replaying a subject', () => {
     expect([holdout.successful, holdout.unsuccessful, holdout.censored]).toEqual([2, 0, 1])
     expect(holdout.cand['t:Created']!.s).toBe(1)
   })
+
+  it('folds every event when a rule depends on time (a noise event can move the customer on)', () => {
+    const timed: JourneyDefinition = {
+      id: 't',
+      version: '1',
+      stages: [
+        { id: 'active', entry: { all: [] } },
+        { id: 'lapsing', entry: { all: [{ event: { name: 'Ping' } }, { not: { event: { name: 'Ping', within: 'P1D' } } }] } },
+      ],
+    }
+    const p = params(timed, { now: new Date(T0 + 60 * DAY).toISOString() }, 0)
+    const part = emptyPartial(timed, p, '0/1')
+    replay(context(timed, p, ['f']), 's', [track('a', 'Ping', 0), track('a', 'Noise', 2 * DAY)], part)
+    // "Noise" matches no rule, but folding it is when the engine sees that no Ping came for a day
+    expect(part.stages.active!.successful).toBe(1)
+    expect(context(DEF, p, ['f']).folds({ type: 'track', event: 'Noise', messageId: 'x', t: 0 })).toBe(false)
+    expect(context(timed, p, ['f']).folds({ type: 'track', event: 'Noise', messageId: 'x', t: 0 })).toBe(true)
+    // a strict sequence is broken by any event between its steps: every event is folded
+    const strict: JourneyDefinition = { ...timed, stages: [timed.stages[0]!, { id: 'b', entry: { sequence: { steps: [{ name: 'A' }, { name: 'B' }], mode: 'strict' } } }] }
+    expect(context(strict, p, ['f']).folds({ type: 'track', event: 'Noise', messageId: 'x', t: 0 })).toBe(true)
+  })
 })
