@@ -396,13 +396,14 @@ async function main() {
   console.log(`${targeted.length - misses}/${targeted.length} figures within target; ${((Date.now() - started) / 1000).toFixed(1)} s`)
   if (profile) printProfile(profile, profile.calls)
 
-  // other benchmarks' keys (bench/learn.mjs writes `learn`) are kept
+  // other benchmarks' keys (bench/learn.mjs writes `learn`, bench/collector.mjs `collector`) are kept
   const kept = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : {}
   writeFileSync(
     RESULTS,
     JSON.stringify(
       {
         ...(kept.learn && { learn: kept.learn }),
+        ...(kept.collector && { collector: kept.collector }),
         date: new Date(started).toISOString(),
         machine,
         sdk: { commit, bytes: sdkBytes },
