@@ -81,8 +81,8 @@ export function context(def: JourneyDefinition, params: LearnParams, files: stri
     if (n.goal) info.goal = { rule: n.goal.rule, within: parseDuration(n.goal.within) }
     nudges.set(n.id, info)
   }
-  const rules = [...stages.map((s) => [s.entry, s.demote]), def.exits, def.predicates]
-  // everything any rule observes, nudges' rules and path steps included
+  // every rule: what any of them observes (path steps too) is folded, and ticks are needed
+  // if any of them depends on time
   const seen: ((e: JourneyEvent) => boolean)[] = []
   const every = [...stages.flatMap((s) => [s.entry, s.demote]), ...(def.exits || []).map((x) => x.when), def.goal, ...Object.values(def.predicates || {})]
   for (const n of def.nudges || []) every.push(n.audience, 'rule' in n.trigger ? n.trigger.rule : undefined, n.goal?.rule)
@@ -100,7 +100,7 @@ export function context(def: JourneyDefinition, params: LearnParams, files: stri
     now: Date.parse(params.now),
     files,
     outcome,
-    timed: has(rules, ['absent', 'inStage']),
+    timed: has(every, ['absent', 'inStage']),
     folds,
     nudges,
   }

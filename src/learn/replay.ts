@@ -81,8 +81,7 @@ export function replay(cx: Context, subject: string, recs: Rec[], acc: LearnPart
 
   // --learn-from holdout: the global holdout's whole history, everyone else's until a nudge shows
   let end = now
-  const isArm = (e: JourneyEvent, arm: string) => e.type == 'track' && e.event == 'Nudge Eligible' && e.properties?.arm == arm
-  if (cx.params.learnFrom == 'holdout' && !evs.some((e) => isArm(e, 'holdout'))) {
+  if (cx.params.learnFrom == 'holdout' && !evs.some((e) => e.type == 'track' && e.event == 'Nudge Eligible' && e.properties?.arm == 'holdout')) {
     const shown = evs.find((e) => e.type == 'track' && e.event == 'Nudge Shown')
     if (shown) end = Math.min(end, shown.t)
   }
@@ -91,6 +90,7 @@ export function replay(cx: Context, subject: string, recs: Rec[], acc: LearnPart
   let visit: Visit | undefined
   const pending: Pending[] = []
 
+  const cand = (st: StageStats, k: string) => (st.cand[k] ||= { match: matchOf(k), s: 0, u: 0, at: sketch() })
   const close = (v: Visit, ok: boolean, at: number) => {
     const st = acc.stages[ids[v.stage]!]!
     if (ok && at - v.t0 <= H && at <= end) {
@@ -99,7 +99,7 @@ export function replay(cx: Context, subject: string, recs: Rec[], acc: LearnPart
       const keys = [...v.first.keys()]
       keys.forEach((k, i) => {
         const t = v.first.get(k)!
-        const c = (st.cand[k] ||= { match: matchOf(k), s: 0, u: 0, at: sketch() })
+        const c = cand(st, k)
         c.s++
         add(c.at, t - v.t0)
         for (let j = i + 1; j < keys.length; j++) st.before[k + '\t' + keys[j]] = (st.before[k + '\t' + keys[j]] || 0) + 1
@@ -110,7 +110,7 @@ export function replay(cx: Context, subject: string, recs: Rec[], acc: LearnPart
       st.next[last] = (st.next[last] || 0) + 1
     } else if (Math.min(at, end) - v.t0 >= H || (!ok && at <= end)) {
       st.unsuccessful++
-      for (const k of v.first.keys()) (st.cand[k] ||= { match: matchOf(k), s: 0, u: 0, at: sketch() }).u++
+      for (const k of v.first.keys()) cand(st, k).u++
     } else st.censored++
   }
 
@@ -151,8 +151,10 @@ export function replay(cx: Context, subject: string, recs: Rec[], acc: LearnPart
     if (e.type == 'track' && DERIVED.has(e.event!)) {
       const p = e.properties || {}
       if (e.event == 'Nudge Eligible' && typeof p.nudge == 'string' && ARMS.has(p.arm as string) && !pending.some((x) => x.id == p.nudge)) {
+        // the nudge's stage: its definition's, else the one the event names, else the current one
         const info = cx.nudges.get(p.nudge)
-        const stage = info && info.stage >= 0 ? info.stage : ids.indexOf(p.stage as string) >= 0 ? ids.indexOf(p.stage as string) : s.stage
+        const named = ids.indexOf(p.stage as string)
+        const stage = info && info.stage >= 0 ? info.stage : named >= 0 ? named : s.stage
         const goal = info?.goal
         pending.push({ id: p.nudge, t0: e.t, arm: p.arm as Arm, stage, within: goal ? goal.within : H, goal: !!goal, held: !!goal && engine.test(s, goal.rule, e.t), converted: false })
       } else if (e.event == 'Journey Stage Entered' && p.cause == 'host' && typeof p.to == 'string') step(engine.assert(s, p.to, e.t).state, e.t)
@@ -161,11 +163,7 @@ export function replay(cx: Context, subject: string, recs: Rec[], acc: LearnPart
     if (cx.timed && s.last) step(engine.tick(s, e.t).state, e.t)
     const prev = s
     // the first event starts the journey: always folded
-    const fold = !s.last || cx.folds(e)
-    if (fold) {
-      s = engine.fold(s, e).state
-      after(prev, e.t)
-    }
+    if (!s.last || cx.folds(e)) step(engine.fold(s, e).state, e.t)
     // the event that moves the customer on is the outcome of the stage it leaves, never a
     // step (of either stage); the first event's tick only starts the first stage
     const caused = s.history.length > prev.history.length && s.history.slice(prev.history.length).some((tr) => tr.cause == e.messageId)
