@@ -1,6 +1,6 @@
 import type { JourneyDefinition, StageDef, StepDef } from '../journey/types.js'
 import { nextSteps } from './next.js'
-import { mergeQuality } from './quality.js'
+import { mergeQuality, quality } from './quality.js'
 import { quantile } from './sketch.js'
 import { normalCdf } from './stats.js'
 import type { CandidateFigures, LearnParams, LearnedBlock, LearnedStage, LearnPartial, StageStats } from './types.js'
@@ -52,13 +52,14 @@ function referenced(def: JourneyDefinition): Set<string> {
   return out
 }
 
-function figures(st: StageStats, p: LearnParams, stage: StageDef, taken: Set<string>): CandidateFigures[] {
+/** Each candidate's figures (in key order), and the candidate key of each step id. */
+function figures(st: StageStats, p: LearnParams, stage: StageDef, tests: number): { cands: CandidateFigures[]; keyOf: Map<string, string> } {
   const { successful: S, unsuccessful: U } = st
   const N = S + U
   const old = stage.path?.steps || []
-  // every candidate with enough visits is a test: each must pass at ALPHA / tests
-  const tests = Object.values(st.cand).filter((c) => c.s + c.u >= p.minSupport).length
-  return Object.keys(st.cand)
+  const taken = new Set(old.map((x) => x.id))
+  const keyOf = new Map<string, string>()
+  const cands = Object.keys(st.cand)
     .sort()
     .map((key) => {
       const c = st.cand[key]!
@@ -75,6 +76,7 @@ function figures(st: StageStats, p: LearnParams, stage: StageDef, taken: Set<str
       let id = prior?.id || slug(key.slice(2))
       if (!prior) for (let i = 2; taken.has(id); i++) id = slug(key.slice(2)) + '-' + i
       taken.add(id)
+      keyOf.set(id, key)
       const f: CandidateFigures = {
         id,
         match: c.match,
@@ -90,6 +92,7 @@ function figures(st: StageStats, p: LearnParams, stage: StageDef, taken: Set<str
       if (isFinite(t)) f.p75 = Math.round(t)
       return f
     })
+  return { cands, keyOf }
 }
 
 /** Key steps in the order successful customers take them: by how many others each precedes (Copeland-like), then by time. */
@@ -111,15 +114,17 @@ function stage(def: JourneyDefinition, i: number, st: StageStats, p: LearnParams
   const skipped =
     i == def.stages.length - 1 && !def.goal ? 'no outcome: the last stage, and the definition has no goal' : !st.successful ? 'no successful visits' : !st.unsuccessful ? 'no unsuccessful visits to compare with' : ''
   if (skipped) return { learned: { ...base, skipped }, stage: sd }
-  const cands = figures(st, p, sd, new Set(sd.path?.steps.map((x) => x.id)))
-  const byId = new Map(Object.keys(st.cand).sort().map((k, j) => [cands[j]!.id, k]))
+  // every candidate with enough visits is a test: each must pass at ALPHA / tests
+  const tests = Object.values(st.cand).filter((c) => c.s + c.u >= p.minSupport).length
+  const { cands, keyOf: byId } = figures(st, p, sd, tests)
   const keys = order(cands.filter((c) => c.key), byId, st)
   const negative = cands.filter((c) => c.negative)
+  // hand-written steps other parts of the definition name (a nudge's trigger, stepDone)
   const kept = (sd.path?.steps || []).filter((x) => refs.has(x.id) && !cands.some((c) => c.id == x.id && (c.key || c.negative)))
-  // The path the SDK reads: the steps that predict failure first (so they are never a
-  // key step's "later step", which would read as a skipped key step), then the key steps
-  // in the recommended order. Only key steps have next-step odds; a failure step is in
-  // them only below 10%, so the SDK never proposes it and raises offPath when it is taken.
+  // The path the SDK reads: the steps that are not key first (so they are never a key
+  // step's "later step", which would read as a skipped key step), then the key steps in
+  // the recommended order. Only key steps have next-step odds; a failure step is in them
+  // only below 10%, so the SDK never proposes it and raises offPath when it is taken.
   // Without a key step there is no path to be off: failure steps stay in the figures.
   const avoid = keys[0] ? negative : []
   const chosen = [...avoid, ...keys]
@@ -138,7 +143,8 @@ function stage(def: JourneyDefinition, i: number, st: StageStats, p: LearnParams
       ...(c.key && { next }),
     }
   })
-  for (const x of kept) steps.push({ ...x, key: false })
+  // kept steps lose their own odds, which may name steps the path no longer has
+  steps.unshift(...kept.map(({ next: _next, ...x }) => ({ ...x, key: false })))
   const stall = quantile(st.toNext, 0.75)
   const learned: LearnedStage = {
     ...base,
@@ -153,7 +159,7 @@ function stage(def: JourneyDefinition, i: number, st: StageStats, p: LearnParams
       return { before: keys[j]!.id, after: c.id, share: ab + ba ? round(ab / (ab + ba)) : 0 }
     }),
     candidates: cands,
-    tests: cands.filter((c) => c.n >= p.minSupport).length,
+    tests,
   }
   const path = { ...sd.path, steps, basis: st.successful }
   return { learned, stage: { ...sd, stall: learned.stall!, path } }
@@ -169,10 +175,9 @@ export function bumpMinor(v: string): string {
 export function learnedDefinition(def: JourneyDefinition, part: LearnPartial, by: string): JourneyDefinition & { learned: LearnedBlock } {
   const refs = referenced(def)
   const files = Object.keys(part.input.files)
-  const q = structuredClone(part.replay)
-  const total = { counts: {}, first: {} }
+  const total = quality()
   for (const f of files) if (part.quality[f]) mergeQuality(total, part.quality[f], files)
-  mergeQuality(total, q, files)
+  mergeQuality(total, part.replay, files)
   const learned: LearnedBlock = {
     by,
     date: part.params.now,
@@ -188,7 +193,6 @@ export function learnedDefinition(def: JourneyDefinition, part: LearnPartial, by
     learned.stages[sd.id] = r.learned
     return r.stage
   })
-  const { learned: _old, ...rest } = def as JourneyDefinition & { learned?: unknown }
-  void _old
-  return { ...rest, version: bumpMinor(def.version), stages, learned }
+  // a learned block of the input (learning again from a learned definition) is replaced
+  return { ...def, version: bumpMinor(def.version), stages, learned }
 }

@@ -78,6 +78,33 @@ describe('desire-path learn (command line)', () => {
     expect(r.out.join('\n')).toContain('trial: 20 successful, 20 unsuccessful, 0 censored; path: project-created')
   })
 
+  it('keeps a hand-written step that a nudge names, as a non-key step before the key steps, so the definition stays valid', async () => {
+    const hand = {
+      id: 'trial',
+      version: '1',
+      stages: [
+        { id: 'visitor', entry: { all: [] } },
+        {
+          id: 'trial',
+          entry: { event: { name: 'Signed Up' } },
+          path: { steps: [{ id: 'tour', match: { name: 'Tour Taken' }, next: { old: 0.5 } }, { id: 'old', match: { name: 'Old Step' } }] },
+        },
+        { id: 'active', entry: { event: { name: 'Report Shared' } } },
+      ],
+      nudges: [{ id: 'tour-nudge', stage: 'trial', trigger: { signal: 'stepOverdue', step: 'tour' }, slot: 'banner' }],
+    }
+    const j = file('hand.json', JSON.stringify(hand))
+    const o = join(dir, 'hand-learned.json')
+    const r = await cli('learn', plain, gz, '--journey', j, '--out', o, '--min-support', '5', '--now', '2026-03-01T00:00:00Z', '--workers', '1')
+    expect(r.code).toBe(0)
+    const learned = JSON.parse(readFileSync(o, 'utf8'))
+    expect(definitionErrors(learned)).toEqual([])
+    expect(learned.stages[1].path.steps.map((s: { id: string; key: boolean; next?: unknown }) => [s.id, s.key, s.next !== undefined])).toEqual([
+      ['tour', false, false],
+      ['project-created', true, true],
+    ])
+  })
+
   it('keeps names and ids outside ASCII (and with tabs or newlines) intact through its spill files', async () => {
     const lines: string[] = []
     for (let i = 0; i < 40; i++) {
@@ -113,6 +140,48 @@ describe('desire-path learn (command line)', () => {
     expect(invalid.err.join('\n')).toMatch(/bad-journey\.json: stages\[0\]\.entry/)
     const usage = await cli('learn', plain, '--journey', JOURNEY)
     expect([usage.code, usage.err[0]]).toEqual([2, expect.stringContaining('--out FILE is required')])
+  })
+
+  it('refuses bad options with exit 2, naming them', async () => {
+    for (const [args, said] of [
+      [['--horizon', 'two weeks'], '--horizon: not an ISO 8601 duration'],
+      [['--now', 'soon'], '--now: not an ISO 8601 date-time'],
+      [['--learn-from', 'nudged'], '--learn-from: all or holdout'],
+      [['--workers', '0'], '--workers: not a whole number'],
+      [['--shard', '2/2', '--partial', 'p.json'], '--shard: I/N with 0 ≤ I < N'],
+      [['--frobnicate', '1'], 'unknown option "--frobnicate"'],
+    ] as const) {
+      const r = await cli('learn', plain, '--journey', JOURNEY, '--out', out, ...args)
+      expect({ args, code: r.code, said: r.err[0]?.includes(said) }).toEqual({ args, code: 2, said: true })
+    }
+  })
+
+  it('uplift: per nudge, the arms, the relative uplift with its interval, as a table and as --json', async () => {
+    const lines: string[] = []
+    for (let i = 0; i < 400; i++) {
+      const arm = i % 2 ? 'treatment' : 'control'
+      // treatment converts (reaches the next stage) 3 times in 4, control 1 time in 4
+      const k = i >> 1
+      const converts = arm == 'treatment' ? k % 4 != 0 : k % 4 == 0
+      const m = [msg('u' + i, 'Signed Up', 0), msg('u' + i, 'Nudge Eligible', 1, { properties: { nudge: 'share-nudge', arm, stage: 'trial' } })]
+      if (converts) m.push(msg('u' + i, 'Report Shared', 30))
+      lines.push(JSON.stringify({ batch: m }))
+    }
+    const f = file('nudged.ndjson', lines.join('\n') + '\n')
+    const json = join(dir, 'uplift.json')
+    const r = await cli('uplift', f, '--journey', JOURNEY, '--json', json, '--now', '2026-03-01T00:00:00Z', '--workers', '1')
+    expect(r.code).toBe(0)
+    const u = JSON.parse(readFileSync(json, 'utf8'))['share-nudge']
+    const t = u.arms.treatment
+    const c = u.arms.control
+    expect([t.subjects, c.subjects, u.arms.holdout.subjects, u.stage, u.conversion]).toEqual([200, 200, 0, 'trial', 'next stage'])
+    expect(u.relative).toBeCloseTo(t.conversions / t.subjects / (c.conversions / c.subjects) - 1, 10)
+    expect(u.ci95[0]).toBeLessThan(u.relative)
+    expect(u.ci95[1]).toBeGreaterThan(u.relative)
+    expect(u.p).toBeLessThan(0.001)
+    // no definition of share-nudge in the journey: said, and the default conversion used
+    expect(u.warning).toContain('no definition in the journey')
+    expect(r.out[0]).toMatch(/^share-nudge \(trial\): treatment \d+\/200, control \d+\/200, holdout 0\/0; uplift \+\d+% \[/)
   })
 
   it('learn merge refuses partials that do not cover every shard once', async () => {
