@@ -29,9 +29,9 @@ const minify = (props = /^_[a-z]/i) =>
 export default [
   // ESM for bundlers: idb stays external (deduped with the host's copy), types emitted beside.
   {
-    input: { index: 'src/entries/index.ts', journey: 'src/entries/journey.ts', nudges: 'src/entries/nudges.ts', validate: 'src/entries/validate.ts', devtools: 'src/entries/devtools.ts', vitals: 'src/entries/vitals.ts', consent: 'src/entries/consent.ts' },
+    input: { index: 'src/entries/index.ts', journey: 'src/entries/journey.ts', nudges: 'src/entries/nudges.ts', validate: 'src/entries/validate.ts', devtools: 'src/entries/devtools.ts', vitals: 'src/entries/vitals.ts', consent: 'src/entries/consent.ts', react: 'src/entries/react.ts' },
     output: { dir: out, format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', sourcemap: true },
-    external: ['idb', 'web-vitals'],
+    external: ['idb', 'web-vitals', 'react'],
     plugins: [define(), typescript({ tsconfig: './tsconfig.json', outDir: out, declaration: true, declarationDir: out, sourceMap: true, inlineSources: true }), minify()],
   },
   // Script tag: one self-contained file defining window.desirePath, idb bundled.

@@ -7,7 +7,7 @@ import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /** Lowest first: a folder may import from its own and from lower ranks. */
-export const LAYERS = { lib: 0, storage: 1, transport: 2, core: 3, journey: 4, nudges: 5, compose: 6, devtools: 7, vitals: 7, consent: 7, learn: 7, page: 8, entries: 9 }
+export const LAYERS = { lib: 0, storage: 1, transport: 2, core: 3, journey: 4, nudges: 5, compose: 6, devtools: 7, vitals: 7, consent: 7, learn: 7, page: 8, react: 8, entries: 9 }
 /** Files that must stay pure: the engine and what it is made of. */
 export const PURE = ['journey/engine.ts', 'journey/state.ts', 'journey/ids.ts', 'journey/snapshot.ts', 'journey/rules.ts', 'journey/duration.ts', 'journey/pattern.ts', 'journey/types.ts', 'journey/check.ts', 'lib/json.ts']
 /** Node only (the learner and the CLI): only each other may import them, or `node:` modules. */

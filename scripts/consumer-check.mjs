@@ -120,6 +120,39 @@ for (const [name, [opts, jsonImport]] of Object.entries(configs)) {
   step(`tsc, moduleResolution ${name} (strict, exactOptionalPropertyTypes, verbatimModuleSyntax)`, () => run(process.execPath, [tsc, '-p', `tsconfig.${name}.json`]))
 }
 
+// desire-path/react, as a React user writes it (React is an optional peer: installed here)
+step('desire-path/react: tsc on a TSX app (strict), and a server render in Node', () => {
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', 'react@19', 'react-dom@19', '@types/react@19', '@types/react-dom@19'])
+  writeFileSync(
+    join(dir, 'app.tsx'),
+    `import { createTracker } from 'desire-path/journey'
+import { DesirePathProvider, useJourney, useNudge, useStage, useTracker, type DesirePathProviderProps } from 'desire-path/react'
+import journey from './journey.json'
+const dp = typeof window == 'object' ? createTracker({ endpoint: '/v1/batch', journey }) : null
+function Tip() {
+  const n = useNudge('popover')
+  const stage: string | null = useStage()
+  const next = useJourney()?.next?.label
+  const t = useTracker()
+  if (!n) return <p onClick={() => t.track('Clicked')}>{stage} {next}</p>
+  return <aside>{String(n.explanation)}<button onClick={() => n.dismissed({ snooze: 'P1D' })}>x</button></aside>
+}
+const props: DesirePathProviderProps = { tracker: dp }
+export const App = () => <DesirePathProvider {...props}><Tip /></DesirePathProvider>
+`,
+  )
+  writeFileSync(join(dir, 'tsconfig.react.json'), JSON.stringify({ compilerOptions: { ...strict, module: 'ESNext', moduleResolution: 'bundler', jsx: 'react-jsx', types: [] }, files: ['app.tsx'] }))
+  run(process.execPath, [tsc, '-p', 'tsconfig.react.json'])
+  const code = `
+    const { createElement: h } = await import('react')
+    const { renderToString } = await import('react-dom/server')
+    const r = await import('desire-path/react')
+    function A() { r.useTracker().track('x'); return h('p', null, String(r.useStage())) }
+    const html = renderToString(h(r.DesirePathProvider, { tracker: null }, h(A)))
+    if (html != '<p>null</p>') throw new Error('server render: ' + html)`
+  run(process.execPath, ['--input-type=module', '-e', code])
+  return 'strict TSX, and renderToString with no tracker'
+})
 step('every entry imports in Node (no DOM: an inert tracker)', () => {
   const code = `
     const { createTracker } = await import('desire-path')

@@ -47,3 +47,22 @@ describe('server-side rendering with journeys', () => {
     expect(() => createTracker({ endpoint: 'ftp://c.example/v1/batch', journey })).toThrow(/"endpoint"/)
   })
 })
+
+describe('server-side rendering with desire-path/react', () => {
+  it('renders on the server with or without a tracker: no stage, no nudge, calls harmless', async () => {
+    const { createElement: h } = await import('react')
+    const { renderToString } = await import('react-dom/server')
+    const { DesirePathProvider, useStage, useNudge, useTracker, useJourney } = await import('../src/entries/react.js')
+    const { createTracker } = await import('../src/entries/journey.js')
+    function App() {
+      const dp = useTracker()
+      dp.track('Rendered')
+      return h('p', null, `${useStage() ?? 'none'} ${useJourney()?.progress ?? '-'} ${useNudge('banner') ? 'nudge' : 'no nudge'}`)
+    }
+    expect(renderToString(h(DesirePathProvider, { tracker: null }, h(App)))).toBe('<p>none - no nudge</p>')
+    const journey = { id: 'j', version: '1.0', stages: [{ id: 'a', entry: { all: [] } }] }
+    const dp = createTracker({ endpoint: 'https://collector.example.com/v1/batch', journey })
+    expect(renderToString(h(DesirePathProvider, { tracker: dp }, h(App)))).toMatch(/^<p>.* no nudge<\/p>$/)
+    await dp.shutdown()
+  })
+})

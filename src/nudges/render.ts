@@ -17,6 +17,8 @@ export interface RenderOptions {
   render?: (decision: NudgeDecision, into: HTMLElement) => boolean | void
   /** CSS custom properties set on the shadow host: `{ '--dp-accent': '#0a7' }` */
   theme?: Record<string, string>
+  /** the slots this renderer shows (default all): leave one to your own component, `useNudge(slot)` in desire-path/react */
+  slots?: NudgeSlot[]
 }
 
 /** One nudge on screen. */
@@ -141,7 +143,7 @@ export function renderNudges(dp: NudgeSource, options: RenderOptions = {}): () =
     safe(() => {
       const slot = d.nudge.slot
       const c = bag(d.nudge.content)
-      if (!SLOTS.includes(slot) || open.some((o) => o.s == slot)) return // busy: the core releases it
+      if (!(options.slots || SLOTS).includes(slot) || open.some((o) => o.s == slot)) return // busy: the core releases it
       const anchor = slot == 'tooltip' || slot == 'popover' ? find(c.anchor) : null
       const target = slot == 'inline' ? find(c.target) : null
       if ((slot == 'tooltip' && !anchor) || (slot == 'inline' && !target)) return

@@ -243,6 +243,18 @@ describe('renderNudges', () => {
     expect(nudge('banner').textContent).toContain('Third')
   })
 
+  it('shows only the slots it is given, leaving the others to the host', () => {
+    const { dp } = setup({ slots: ['banner'] })
+    const popover = decision('popover', { title: 'Yours to render' })
+    const banner = decision('banner', { title: 'Ours' })
+    dp.emit(popover)
+    dp.emit(banner)
+    expect(popover.shown).not.toHaveBeenCalled()
+    expect(all('.dp.popover')).toHaveLength(0)
+    expect(banner.shown).toHaveBeenCalledTimes(1)
+    expect(nudge('banner').textContent).toContain('Ours')
+  })
+
   it('does not show a tooltip without its anchor nor an inline nudge without its target', () => {
     page([{ tag: 'div', id: 'present' }])
     const { dp } = setup()
