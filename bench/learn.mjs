@@ -1,5 +1,5 @@
 // Learner benchmark (Node): `node bench/learn.mjs [--customers N] [--workers N] [--seed N] [--dist DIR]`.
-// Generates synthetic exports (test/fixtures/learn-data.mjs: 100,000 customers ≈ 2 million
+// Generates synthetic exports (examples/demo/customers.mjs: 100,000 customers ≈ 2 million
 // messages, 4 shards, every other one gzipped) into a fresh temp dir, then runs
 //   node bin/desire-path.mjs learn <dir> --journey examples/journeys/b2b-saas.json --out … --report …
 // as a child process (the built CLI: `npm run build` first), measuring its wall time and
@@ -15,7 +15,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { writeEvents } from '../test/fixtures/learn-data.mjs'
+import { writeEvents } from '../examples/demo/customers.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url))

@@ -1,12 +1,12 @@
 // @vitest-environment node
-// The learner against planted truth (test/fixtures/learn-data.mjs): seeded exports of the
+// The learner against planted truth (examples/demo/customers.mjs): seeded exports of the
 // b2b-saas journey with a known path, known timings and a known nudge effect, among noise,
 // decoys, identity splits, late and shuffled batches, resends and malformed lines.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { writeEvents, type Truth } from './fixtures/learn-data.mjs'
+import { writeEvents, type Truth } from '../examples/demo/customers.mjs'
 import { fromPartials, learn, learnPartial, uplift } from '../src/entries/learn.js'
 import type { LearnResult } from '../src/learn/types.js'
 import { definitionErrors } from '../src/journey/validate.js'

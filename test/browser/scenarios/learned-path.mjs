@@ -1,4 +1,4 @@
-// A learned definition drives the tracker in Chromium: test/fixtures/learn-data.mjs generates
+// A learned definition drives the tracker in Chromium: examples/demo/customers.mjs generates
 // exports of examples/journeys/b2b-saas.json (3,000 customers, seed 11) with a planted path,
 // the BUILT learner (dist/learn.js) learns each stage's path from them, and the learned
 // definition, whole and unchanged (its `learned` block too), is the journey of a tracker on
@@ -26,7 +26,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { generateLines } from '../../fixtures/learn-data.mjs'
+import { generateLines } from '../../../examples/demo/customers.mjs'
 import { pageUrl, settle, tally, waitFor, watch } from './helpers.mjs'
 import { collectorHas, endChecks, exactlyOnce, failure, journeyEvents, must } from './journey-common.mjs'
 

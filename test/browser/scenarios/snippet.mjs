@@ -9,9 +9,11 @@
 //   twice   — the snippet pasted twice: one build request, one tracker, each event once;
 //   data    — no inline script at all: one <script src=build data-endpoint data-write-key>,
 //             which sends a page view with the write key.
-// And examples/marketing-site as it is: its page view with the UTM parameters, a tagged CTA,
-// the awareness stage it leads to.
+// And examples/marketing-site as it is: its named page view with the UTM parameters, a
+// tagged CTA, the consideration stage a demo request leads to (the demo's journey,
+// examples/journeys/b2b-saas.json, served at /journey.json as `npm run demo` serves it).
 // No securitypolicyviolation (a listener installed before any script) and no page error.
+import { readFileSync } from 'node:fs'
 import { waitFor, watch } from './helpers.mjs'
 import { watchSecurity } from './nudge-common.mjs'
 import { sha256, snippetFor, VIOLATIONS } from './snippet-common.mjs'
@@ -37,6 +39,7 @@ export default async function snippet(env) {
     '/blocked/desire-path.iife.js': { body: 'blocked', status: 404, type: 'text/plain' },
     '/twice.html': page(`<script>${own}</script><script>${own}</script><script src="/test/browser/pages/snippet-calls.js"></script>`, own),
     '/data.html': page(`<script src="${BUILD}" async data-endpoint="${origin}/v1/batch" data-write-key="wk_data"></script>`),
+    '/journey.json': { body: readFileSync(new URL('../../../examples/journeys/b2b-saas.json', import.meta.url), 'utf8'), type: 'application/json' },
   })
   const { context, close } = await env.launch()
   await context.addInitScript(VIOLATIONS)
@@ -123,12 +126,15 @@ export default async function snippet(env) {
     const landed = await waitFor(() => c.accepted.find((e) => e.type == 'page' && e.properties?.path == '/examples/marketing-site/index.html'), { timeout: 10_000 })
     if (!landed) fail('example: no page view')
     else if (!String(landed.properties.search).includes('utm_campaign=friday-launch')) fail(`example: page view without its UTM parameters: ${landed.properties.search}`)
-    await m.p.waitForFunction(() => window.desirePath?.journey?.()?.stage == 'visitor', null, { timeout: 10_000 }).catch(() => fail('example: journey not started (stage visitor)'))
-    await m.p.click('a[data-dp-cta="start-trial"]')
-    const cta = await waitFor(() => c.accepted.find((e) => e.event == 'CTA Clicked' && e.properties?.cta == 'start-trial'), { timeout: 10_000 })
+    else if (landed.name != 'Home') fail(`example: the page view is named ${landed.name}, not Home (its meta dp-page)`)
+    await m.p.waitForFunction(() => window.desirePath?.journey?.()?.stage == 'awareness', null, { timeout: 10_000 }).catch(() => fail('example: journey not started (stage awareness)'))
+    await m.p.click('a[data-dp-cta="see-pricing"]')
+    const cta = await waitFor(() => c.accepted.find((e) => e.event == 'CTA Clicked' && e.properties?.cta == 'see-pricing'), { timeout: 10_000 })
     if (!cta) fail('example: the tagged CTA sent no CTA Clicked')
-    const stage = await waitFor(() => m.p.evaluate(() => window.desirePath.settled().then(() => window.desirePath.journey()?.stage)).then((s) => s == 'evaluating' && s), { timeout: 10_000 })
-    if (!stage) fail(`example: stage after the trial CTA: ${await m.p.evaluate(() => window.desirePath.journey()?.stage)}`)
+    await m.p.waitForURL(/pricing\.html$/)
+    await m.p.click('button[data-dp-event="Demo Requested"]')
+    const stage = await waitFor(() => m.p.evaluate(() => window.desirePath.settled().then(() => window.desirePath.journey()?.stage)).then((s) => s == 'consideration' && s), { timeout: 10_000 })
+    if (!stage) fail(`example: stage after the pricing page and a demo request: ${await m.p.evaluate(() => window.desirePath.journey()?.stage)}`)
     details.example = { pageView: !!landed, cta: !!cta, stage: stage || null }
     violations += await clean('example', m)
     await m.p.close()

@@ -1,5 +1,5 @@
 // @vitest-environment node
-// The synthetic exports for the learner (test/fixtures/learn-data.mjs): deterministic, and
+// The synthetic exports for the learner (examples/demo/customers.mjs): deterministic, and
 // the truth it returns is what the lines say. Visits and per-step counts are rebuilt here
 // independently, with the real journey engine, and must match the truth exactly.
 import { readFileSync } from 'node:fs'
@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { createEngine, type JourneyState } from '../../../src/journey/engine.js'
 import type { JourneyEvent } from '../../../src/journey/rules.js'
 import type { JourneyDefinition } from '../../../src/journey/types.js'
-import { generateLines, type Truth } from '../../fixtures/learn-data.mjs'
+import { generateLines, type Truth } from '../../../examples/demo/customers.mjs'
 
 const def = JSON.parse(readFileSync(new URL('../../../examples/journeys/b2b-saas.json', import.meta.url), 'utf8')) as JourneyDefinition
 const STAGES = def.stages.map((s) => s.id)
@@ -157,7 +157,7 @@ function replayAll(by: Map<string, JourneyEvent[]>, t: Truth) {
 }
 const replayed = replayAll(subs.by, truth)
 
-describe('learn-data: the synthetic exports', () => {
+describe('customers.mjs: the synthetic exports', () => {
   it('is deterministic for a seed, and differs across seeds', () => {
     const a = generateLines({ customers: 60, seed: 7 })
     const b = generateLines({ customers: 60, seed: 7 })
