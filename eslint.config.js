@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint'
 import globals from 'globals'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', 'test-results/', '.tmp/'] },
+  { ignores: ['dist/', '**/dist/', 'coverage/', 'node_modules/', 'test-results/', '.tmp/', '.demo/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -16,7 +16,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  { files: ['src/**/*.ts'], languageOptions: { globals: { ...globals.browser } } },
+  { files: ['src/**/*.ts', 'examples/**/*.{ts,tsx}'], languageOptions: { globals: { ...globals.browser } } },
   {
     files: ['test/**/*.{ts,mjs,js}', 'bench/**/*.{mjs,js}', 'examples/**/*.{mjs,js}', 'scripts/**/*.mjs', '*.config.{js,mjs,ts}', 'rollup.config.mjs'],
     languageOptions: { globals: { ...globals.node, ...globals.browser, desirePath: 'readonly' } },

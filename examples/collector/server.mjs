@@ -115,7 +115,7 @@ export function createCollector({ store, port = 8787, host = '127.0.0.1', maxBod
     server.once('error', fail)
     server.listen(port, host, () => {
       const { port: p } = server.address()
-      ok({ url: `http://${host}:${p}`, port: p, store, server, close: () => new Promise((r) => server.close(() => r())) })
+      ok({ url: `http://${host}:${p}`, port: p, store, server, close: () => new Promise((r) => (server.close(() => r()), server.closeAllConnections())) })
     })
   })
 }

@@ -1,5 +1,7 @@
 import { definitionErrors } from '../journey/validate.js'
 import type { JourneyDefinition } from '../journey/types.js'
+import { bucket } from '../nudges/policy.js'
+import type { NudgeArm } from '../nudges/types.js'
 import { learnedDefinition } from './learned.js'
 import { mergePartials } from './partial.js'
 import { renderReport } from './report.js'
@@ -62,4 +64,17 @@ export async function learnPartial(source: string | string[], definition: unknow
 export async function uplift(source: string | string[], definition: unknown, options: LearnOptions = {}): Promise<Record<string, NudgeUplift>> {
   const def = checked(definition)
   return upliftOf(def, await countAll(list(source), def, { ...options, shard: '0/1' }))
+}
+
+/**
+ * The arm the SDK puts a customer in for a nudge, as its policy (nudges/policy.ts) assigns
+ * it at first eligibility: `subject` is the anonymousId of the customer's first event.
+ * For joining outcomes kept elsewhere (a CRM) with the experiment, and for tests.
+ * @example armOf(definition, 'a1b2…', 'invite-nudge') // 'treatment' | 'control' | 'holdout'
+ */
+export function armOf(definition: JourneyDefinition, subject: string, nudgeId: string): NudgeArm {
+  const n = definition.nudges?.find((x) => x.id == nudgeId)
+  if (!n) throw new Error(`no nudge "${nudgeId}" in ${definition.id}`)
+  if (bucket(subject + '|holdout|' + definition.id) < (definition.policy?.holdout || 0)) return 'holdout'
+  return bucket(subject + '|' + definition.id + '|' + n.id) < (n.experiment?.control || 0) ? 'control' : 'treatment'
 }
