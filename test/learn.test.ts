@@ -79,6 +79,20 @@ describe('desire-path learn on planted data', () => {
     expect(run.report).toContain('```mermaid')
   })
 
+  it('from too few customers for a stage’s steps to pass, leaves that stage without a path and still validates', async () => {
+    const few = mkdtempSync(join(tmpdir(), 'dp-learn-few-'))
+    try {
+      const t = await writeEvents(few, { customers: 200, seed: 1, files: 1 })
+      const r = await learn(few, DEF, { now: t.now, workers: 1 })
+      const bare = r.definition.stages.filter((s) => !r.definition.learned.stages[s.id]!.keySteps.length && !s.path)
+      expect(bare.length).toBeGreaterThan(0)
+      expect(r.definition.stages.every((s) => !s.path || s.path.steps.length)).toBe(true)
+      expect(definitionErrors(r.definition)).toEqual([])
+    } finally {
+      rmSync(few, { recursive: true, force: true })
+    }
+  })
+
   it('drives the SDK’s engine: next steps follow the learned order, a failure step is never proposed and reads as offPath', () => {
     const engine = createEngine(run.definition)
     const onboarding = run.definition.stages.find((s) => s.id == 'onboarding')!.path!.steps

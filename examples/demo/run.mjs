@@ -76,7 +76,8 @@ const store = sqliteStore(storeFile)
 const listening = (what, p) => (e) => fail(e.code == 'EADDRINUSE' ? `${what} port ${p} is taken: --${what == 'web' ? '' : 'collector-'}port N (0: any free port)` : e.message)
 const collector = await createCollector({ store, port: collectorPort }).catch(listening('collector', collectorPort))
 const web = await createStatic({ root: ROOT, journey: current, collector: collector.url, port }).catch(listening('web', port))
-const shown = (f) => relative(process.cwd(), f) || f
+// paths as typed: relative to here when inside it, else absolute
+const shown = (f) => (relative(process.cwd(), f).startsWith('..') ? f : relative(process.cwd(), f) || f)
 console.log(`demo: collector  ${collector.url}/v1/batch → SQLite ${shown(storeFile)} (stats: ${collector.url}/stats)`)
 console.log(`demo: marketing  ${web.url}/examples/marketing-site/index.html`)
 console.log(`demo: product    ${web.url}/examples/product-app/`)

@@ -161,8 +161,10 @@ function stage(def: JourneyDefinition, i: number, st: StageStats, p: LearnParams
     candidates: cands,
     tests,
   }
-  const path = { ...sd.path, steps, basis: st.successful }
-  return { learned, stage: { ...sd, stall: learned.stall!, path } }
+  // no step at all (too few customers for any to pass): no path, rather than an empty one
+  const { path: _none, ...rest } = sd
+  if (!steps[0]) return { learned, stage: { ...rest, stall: learned.stall! } }
+  return { learned, stage: { ...sd, stall: learned.stall!, path: { ...sd.path, steps, basis: st.successful } } }
 }
 
 /** `1` → `1.1`, `1.2` → `1.3`, `1.2.3` → `1.3.0`. */

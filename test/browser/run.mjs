@@ -37,6 +37,7 @@ const SCENARIOS = [
   { file: 'vitals.mjs', timeout: 60_000 },
   { file: 'privacy-consent.mjs', timeout: 90_000 },
   { file: 'privacy-redaction.mjs', timeout: 90_000 },
+  { file: 'demo.mjs', timeout: 150_000 },
 ]
 
 if (!existsSync(IIFE)) {

@@ -86,7 +86,11 @@ function Progress({ journey }: { journey: JourneyDefinition | undefined }) {
         ))}
       </ol>
       <p id="next">
-        {j?.stage ? <>Path progress {Math.round(j.progress * 100)}%{j.next ? <> · next: {j.next.label}</> : null}</> : 'Your journey starts with your first visit.'}
+        {!j?.stage
+          ? 'Your journey starts with your first visit.'
+          : journey.stages[at]?.path?.steps.length
+            ? <>Path progress {Math.round(j.progress * 100)}%{j.next ? <> · next: {j.next.label}</> : null}</>
+            : 'No recommended path in this stage yet: `npm run demo -- --simulate 2000` learns one.'}
       </p>
     </section>
   )
