@@ -78,6 +78,7 @@ const collector = await createCollector({ store, port: collectorPort }).catch(li
 const web = await createStatic({ root: ROOT, journey: current, collector: collector.url, port }).catch(listening('web', port))
 // paths as typed: relative to here when inside it, else absolute
 const shown = (f) => (relative(process.cwd(), f).startsWith('..') ? f : relative(process.cwd(), f) || f)
+console.log(`demo: start at   ${web.url}/ (links to both sites, the stats and the journey)`)
 console.log(`demo: collector  ${collector.url}/v1/batch → SQLite ${shown(storeFile)} (stats: ${collector.url}/stats)`)
 console.log(`demo: marketing  ${web.url}/examples/marketing-site/index.html`)
 console.log(`demo: product    ${web.url}/examples/product-app/`)

@@ -12,7 +12,9 @@
 // Shown and Dismissed stored; no console error, page error or CSP violation; then Ctrl+C
 // (SIGINT to the process group): the demo says it stopped, and no process of it is left.
 // The customer's anonymousId is chosen outside the journey's 10% holdout (armOf), so the
-// nudges show. Screenshots: test-results/demo/ (the README's are copies: docs/demo/).
+// nudges show. Screenshots: test-results/demo/ (the README's are copies: docs/demo/, taken
+// with DP_DEMO_SIMULATE=2000, which starts the demo with --simulate 2000 so the app shows
+// the learned path).
 import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -28,12 +30,15 @@ const SHOTS = ROOT + 'test-results/demo/'
 
 /** Starts `npm run demo` in its own process group; resolves with its URLs once it listens. */
 async function startDemo(dir) {
-  const child = spawn('npm', ['run', 'demo', '--', '--port', '0', '--collector-port', '0', '--dir', dir], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+  const simulate = process.env.DP_DEMO_SIMULATE ? ['--simulate', process.env.DP_DEMO_SIMULATE] : []
+  const child = spawn('npm', ['run', 'demo', '--', '--port', '0', '--collector-port', '0', '--dir', dir, ...simulate], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
   const out = { text: '', exit: null }
   child.stdout.on('data', (d) => (out.text += d))
   child.stderr.on('data', (d) => (out.text += d))
   child.on('exit', (code, signal) => (out.exit = { code, signal }))
-  const ready = await waitFor(() => out.exit || /demo: product +(\S+)/.test(out.text), { timeout: 90_000 })
+  // with --simulate, the URLs come first and the learned definition once learn has run
+  const done = simulate.length ? /demo: the sites now load/ : /demo: product +(\S+)/
+  const ready = await waitFor(() => out.exit || done.test(out.text), { timeout: simulate.length ? 300_000 : 90_000 })
   const url = out.text.match(/demo: product +(\S+)/)?.[1]
   if (!ready || !url) throw new Error(`npm run demo did not start: ${out.text.slice(-800)}`)
   return {
@@ -145,6 +150,8 @@ export default async function demo(env) {
     await page.click('[data-event="Workspace Created"]')
     const banner = await waitFor(() => inShadow(page, '.dp.banner'))
     if (!banner?.includes('Next: connect a data source')) fail(`banner: ${banner || 'not shown'} after Workspace Created`)
+    // the overlay repaints every second: with a learned path, the screenshot waits for the step it counts
+    await waitFor(async () => !/0 of \d+ key steps/.test((await inShadow(page, '.box')) || ''), { timeout: 5_000 })
     await still(page)
     await page.screenshot({ path: SHOTS + 'banner.png' })
     await clickInShadow(page, '.dp.banner button.x')
