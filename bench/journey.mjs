@@ -96,7 +96,7 @@ console.log(`  fold + nudge decision per event (24 nudges, caps, arms): median $
 // 3. the same per-event cost in Chromium (the issue's target), on a cross-origin-isolated
 //    page for a 5 µs timer.
 const { startCollector } = await import('../test/collector-server.mjs')
-const { launch } = await import('../test/browser/chromium.mjs')
+const { launch } = await import('../test/browser/drivers/chromium.mjs')
 const collector = await startCollector({ headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }, lifetimeMs: 120_000 })
 const browser = await launch()
 try {

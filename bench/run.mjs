@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { startCollector } from '../test/collector-server.mjs'
-import { launch } from '../test/browser/chromium.mjs'
+import { launch } from '../test/browser/drivers/chromium.mjs'
 import { printProfile, profileTrack, useProfileBundle } from './profile.mjs'
 
 const PROFILE = process.argv.includes('--profile')

@@ -5,7 +5,7 @@
 //   2. the overlay's cost to the host: requestAnimationFrame callbacks are timed (wrapped
 //      before the overlay loads) while 20 events a second arrive for 5 s, open and collapsed.
 import { startCollector } from '../test/collector-server.mjs'
-import { launch } from '../test/browser/chromium.mjs'
+import { launch } from '../test/browser/drivers/chromium.mjs'
 import { snippetFor } from '../test/browser/scenarios/snippet-common.mjs'
 
 const BUILD = '/dist/desire-path.iife.js'

@@ -1,15 +1,17 @@
-// Headless-Chromium integration suite of the event pipeline: `npm run test:browser`.
-// Runs each scenario of ./scenarios in turn against a local collector (127.0.0.1) and
-// Debian's Chromium, prints one line per scenario, writes test-results/browser.json and
-// ends with "N passed, N failed" (exit 1 if any failed). Needs a built dist/ (npm run build).
+// Real-browser integration suite: `npm run test:browser`.
+// Runs each scenario of ./scenarios in turn against a local collector (127.0.0.1) in
+// Debian's browsers (./drivers), prints one line per scenario, writes
+// test-results/browser-<engine>.json per engine and test-results/browser.json (all of
+// them), and ends with "N passed, N failed" (exit 1 if any failed). Needs a built dist/.
+//   --browser chromium|firefox|all   the engines (default chromium)
 //   DP_SEED=123        replay a run's fault/reload choices (printed at the start)
 //   DP_ONLY=name,...   run only the scenarios whose file name matches
-//   --throttle N       slow every page's CPU N× (CDP Emulation.setCPUThrottlingRate), as on a loaded machine
+//   --throttle N       slow every page's CPU N× (CDP Emulation.setCPUThrottlingRate, Chromium only), as on a loaded machine
 //   --repeat N         run the whole suite N times (no retries: every run counts)
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { startCollector } from '../collector-server.mjs'
-import { CHROMIUM, launch } from './chromium.mjs'
+import { ENGINES, engine } from './drivers/index.mjs'
 import { INIT_SCRIPT } from './scenarios/helpers.mjs'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -44,9 +46,19 @@ if (!existsSync(IIFE)) {
   console.error(`test:browser: ${IIFE} is missing; run \`npm run build\` first.`)
   process.exit(1)
 }
-if (!existsSync(CHROMIUM)) {
-  console.error(`test:browser: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH).`)
+const browserArg = process.argv.includes('--browser') ? process.argv[process.argv.indexOf('--browser') + 1] : 'chromium'
+const BROWSERS = browserArg == 'all' ? Object.keys(ENGINES) : [browserArg]
+if (!BROWSERS.every((b) => ENGINES[b])) {
+  console.error(`test:browser: --browser ${browserArg}: one of ${Object.keys(ENGINES).join(', ')}, all`)
   process.exit(1)
+}
+const drivers = {}
+for (const b of BROWSERS) {
+  drivers[b] = await engine(b)
+  if (drivers[b].error) {
+    console.error(`test:browser: ${drivers[b].error}`)
+    process.exit(1)
+  }
 }
 // A stale build would test old code: say so (the suite tests dist/, not src/).
 const newest = (dir) =>
@@ -67,11 +79,15 @@ const arg = (name, d) => {
   return v
 }
 const THROTTLE = arg('throttle', 1)
+if (THROTTLE > 1 && BROWSERS.some((b) => b != 'chromium')) {
+  console.error('test:browser: --throttle uses CDP, Chromium only: run it with --browser chromium')
+  process.exit(1)
+}
 const REPEAT = arg('repeat', 1)
 const seed = process.env.DP_SEED ? Number(process.env.DP_SEED) >>> 0 : (Math.random() * 2 ** 32) >>> 0
 const only = process.env.DP_ONLY?.split(',').filter(Boolean)
 // Throttled pages run slower: the scenario and suite limits stretch with the rate.
-const GLOBAL_TIMEOUT = 8 * 60_000 * REPEAT * THROTTLE
+const GLOBAL_TIMEOUT = 8 * 60_000 * REPEAT * THROTTLE * BROWSERS.length
 const started = Date.now()
 const results = []
 
@@ -91,15 +107,24 @@ const finish = (timedOut) => {
   finished = true
   const passed = results.filter((r) => r.ok).length
   const failed = results.length - passed
+  if (BROWSERS.length > 1)
+    for (const b of BROWSERS) {
+      const mine = results.filter((r) => r.browser == b)
+      console.log(`${b}: ${mine.filter((r) => r.ok).length} passed, ${mine.filter((r) => !r.ok).length} failed`)
+    }
   if (REPEAT > 1) {
     const by = new Map()
-    for (const r of results) by.set(r.name, [...(by.get(r.name) || []), r.ok])
+    for (const r of results) by.set(`${r.browser} ${r.name}`, [...(by.get(`${r.browser} ${r.name}`) || []), r.ok])
     for (const [name, oks] of by) console.log(`${oks.filter(Boolean).length}/${oks.length} ${name}`)
   }
   try {
     mkdirSync(OUT_DIR, { recursive: true })
-    const report = { seed, throttle: THROTTLE, repeat: REPEAT, startedAt: new Date(started).toISOString(), ms: Date.now() - started, timedOut, passed, failed, scenarios: results }
-    writeFileSync(OUT_DIR + '/browser.json', JSON.stringify(report, null, 2) + '\n')
+    const report = (scenarios, more) => ({ seed, throttle: THROTTLE, repeat: REPEAT, startedAt: new Date(started).toISOString(), ...more, timedOut, passed: scenarios.filter((r) => r.ok).length, failed: scenarios.filter((r) => !r.ok).length, scenarios })
+    for (const b of BROWSERS) {
+      const mine = results.filter((r) => r.browser == b || !r.browser)
+      writeFileSync(`${OUT_DIR}/browser-${b}.json`, JSON.stringify(report(mine, { browser: b, path: drivers[b].path, ms: mine.reduce((t, r) => t + (r.details?.ms || 0), 0) }), null, 2) + '\n')
+    }
+    writeFileSync(OUT_DIR + '/browser.json', JSON.stringify(report(results, { browsers: BROWSERS, ms: Date.now() - started }), null, 2) + '\n')
   } catch (e) {
     console.error(`test:browser: could not write ${OUT_DIR}/browser.json: ${e}`)
   }
@@ -117,9 +142,11 @@ const globalTimer = setTimeout(async () => {
 
 const env = {
   seed,
-  /** A fresh Chromium persistent context, with the error-recording init script; closed after the scenario. */
+  /** The engine this run of the scenario is in: 'chromium', 'firefox'. */
+  browser: BROWSERS[0],
+  /** A fresh browser profile (persistent context), with the error-recording init script; closed after the scenario. */
   async launch() {
-    const b = await launch()
+    const b = await drivers[env.browser].launch()
     closers.push(b.close)
     await b.context.addInitScript(INIT_SCRIPT)
     if (THROTTLE > 1) {
@@ -137,13 +164,15 @@ const env = {
   },
 }
 
-console.log(`desire-path browser suite (seed ${seed}, ${CHROMIUM}${THROTTLE > 1 ? `, CPU throttled ${THROTTLE}×` : ''}${REPEAT > 1 ? `, ${REPEAT} runs` : ''})`)
+console.log(`desire-path browser suite (seed ${seed}, ${BROWSERS.map((b) => drivers[b].path).join(', ')}${THROTTLE > 1 ? `, CPU throttled ${THROTTLE}×` : ''}${REPEAT > 1 ? `, ${REPEAT} runs` : ''})`)
 try {
+  for (const browser of BROWSERS)
   for (let run = 1; run <= REPEAT && !finished; run++)
   for (const s of SCENARIOS) {
+    env.browser = browser
     if (only && !only.some((o) => s.file.includes(o))) continue
     const t0 = Date.now()
-    current = s.file
+    current = `${s.file} (${browser})`
     let r
     let timer
     try {
@@ -163,9 +192,10 @@ try {
     r.details = { ...r.details, ms: Date.now() - t0 }
     if (finished) break
     if (REPEAT > 1) r.run = run
+    r.browser = browser
     results.push(r)
     const d = r.details
-    console.log(`${r.ok ? 'PASS' : 'FAIL'}${REPEAT > 1 ? ` [${run}/${REPEAT}]` : ''} ${r.name} (${(d.ms / 1000).toFixed(1)} s): ${d.summary ?? String(d.error ?? '').split('\n')[0]}`)
+    console.log(`${r.ok ? 'PASS' : 'FAIL'}${BROWSERS.length > 1 ? ` ${browser}` : ''}${REPEAT > 1 ? ` [${run}/${REPEAT}]` : ''} ${r.name} (${(d.ms / 1000).toFixed(1)} s): ${d.summary ?? String(d.error ?? '').split('\n')[0]}`)
     for (const f of d.failures || []) console.log(`     - ${f}`)
   }
 } finally {

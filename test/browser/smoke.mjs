@@ -1,5 +1,5 @@
 import { startCollector } from '../collector-server.mjs'
-import { launch } from './chromium.mjs'
+import { launch } from './drivers/chromium.mjs'
 const c = await startCollector()
 const { context, close } = await launch()
 const page = await context.newPage()

@@ -174,7 +174,7 @@ export default async function devtools(env) {
     details.shots.push('badge-light.png')
     details.badge = collapsed
     // dark: each panel
-    await page.emulateMedia({ colorScheme: 'dark' })
+    if ((await page.emulateMedia({ colorScheme: 'dark' })) == 'unsupported') details.note = `${env.browser}: no prefers-color-scheme emulation in its driver: the "-dark" screenshots are light`
     await click(page, 'badge')
     for (const panel of ['journey', 'nudges', 'queue', 'identity']) {
       await click(page, 'tab-' + panel)
